@@ -1,0 +1,93 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "teamctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "teamctl", targets: ["teamctl"]),
+        .executable(name: "teamctl-emulator", targets: ["teamctl-emulator"]),
+        .library(name: "AccountModels", targets: ["AccountModels"]),
+        .library(name: "TeamSync", targets: ["TeamSync"]),
+        .library(name: "FacilityEmulator", targets: ["FacilityEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+    ],
+    targets: [
+        // Plain value types: the facility's schemas and teamctl's desired state. No dependencies.
+        .target(name: "AccountModels", swiftSettings: swiftSettings),
+
+        // The engine: manifest, cache, remote client, planning, applying, reports.
+        .target(
+            name: "TeamSync",
+            dependencies: [
+                "AccountModels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // A faithful SFAPI v1.2 facility over real HTTP, for tests, demos and rehearsals.
+        .target(
+            name: "FacilityEmulator",
+            dependencies: [
+                "AccountModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "teamctl",
+            dependencies: [
+                "TeamSync",
+                "FacilityEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "teamctl-emulator",
+            dependencies: [
+                "FacilityEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "AccountModelsTests", dependencies: ["AccountModels"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TeamSyncTests",
+            dependencies: ["TeamSync", "FacilityEmulator"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FacilityEmulatorTests",
+            dependencies: ["FacilityEmulator", "TeamSync"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TeamSync", "FacilityEmulator"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

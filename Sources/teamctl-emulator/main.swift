@@ -1,0 +1,2 @@
+import FacilityEmulator
+print("teamctl-emulator: not implemented yet")
