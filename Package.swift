@@ -72,6 +72,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Benchmarks: generated facilities and manifests, timed against the emulator.
+        .executableTarget(
+            name: "teamctl-bench",
+            dependencies: [
+                "TeamSync",
+                "FacilityEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "AccountModelsTests", dependencies: ["AccountModels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TeamSyncTests",

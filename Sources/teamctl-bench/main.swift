@@ -1,0 +1,1 @@
+print("teamctl-bench: not implemented yet")
