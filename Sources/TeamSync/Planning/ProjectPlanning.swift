@@ -54,7 +54,12 @@ struct ProjectPlanning {
     // MARK: Groups
 
     private mutating func planGroup(_ name: String, _ spec: GroupSpec) -> (added: Set<String>, wrote: Bool) {
-        let desired = manifest.desiredMembers(of: spec, on: today)
+        // Same as `manifest.desiredMembers(of:on:)`, without recomputing the active roster per group.
+        let desired: Set<String>
+        switch spec.members {
+        case .all: desired = active
+        case .list(let names): desired = Set(names).intersection(active)
+        }
         guard let group = observed.groups[name] else {
             work.missingGroups.insert(name)
             emitGroupCreation(name, members: desired.sorted())
