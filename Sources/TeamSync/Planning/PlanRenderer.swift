@@ -63,10 +63,10 @@ public enum PlanRenderer {
         }
         if !plan.manualItems.isEmpty {
             out += ["<details><summary>Manual items for Iris (\(plan.manualItems.count))</summary>", ""]
-            out += ["| Project | Who | What | Where | Note |", "|---|---|---|---|---|"]
+            out += ["| Project | Who | What | Where | Note | Id |", "|---|---|---|---|---|---|"]
             for item in plan.manualItems {
-                let cells = [item.project, item.subject, item.action, item.where, item.note ?? ""]
-                out.append("| " + cells.map(escape).joined(separator: " | ") + " |")
+                let cells = [item.project, item.subject, item.action, item.where, item.note ?? ""].map(escape)
+                out.append("| " + (cells + ["`\(item.id)`"]).joined(separator: " | ") + " |")
             }
             out += ["", "</details>", ""]
         }
@@ -132,6 +132,7 @@ public enum PlanRenderer {
     static func manualLine(_ item: ManualItem) -> String {
         var line = "\(item.subject): \(item.action) — \(item.where)"
         if let note = item.note { line += " (\(note))" }
+        if !item.verifiable { line += " [\(item.id)]" }
         return line
     }
 

@@ -170,6 +170,16 @@ struct ApplierTests {
         #expect(summary.contains("run apply with the same plan again"))
     }
 
+    @Test func anAnswerThatDoesNotShowTheChangeIsAFailure() async throws {
+        let (facility, _, applier) = setUp()
+        await facility.ignore(["bob"])
+        let report = await applier.apply(plan(for: startState))
+        let result = try #require(report.results.first { $0.change.id == "m1/g1/add" })
+        #expect(result.outcome == .failed)
+        #expect(result.detail == "the facility answered, but group g1 still lacks bob")
+        #expect(report.outcome == .failed)
+    }
+
     @Test func aFailedCreationSkipsTheRestOfThatGroup() async throws {
         let (facility, _, applier) = setUp()
         await facility.inject(.rejected("422 name: at most 8 characters"), into: "create g2")

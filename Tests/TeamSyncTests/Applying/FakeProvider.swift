@@ -27,6 +27,8 @@ actor FakeFacility {
     private var inFlight = 0
     private(set) var maxInFlight = 0
     var writeDelayNanoseconds: UInt64 = 0
+    /// Users the facility silently leaves out when asked to add them.
+    private(set) var ignoredUsers: Set<String> = []
 
     init(groups: [String: [String]]) { self.groups = groups.mapValues(Set.init) }
 
@@ -35,6 +37,7 @@ actor FakeFacility {
     func set(_ name: String, _ members: [String]?) { groups[name] = members.map(Set.init) }
     func setStatus(_ state: SystemStatus.State) { status = state }
     func setWriteDelay(nanoseconds: UInt64) { writeDelayNanoseconds = nanoseconds }
+    func ignore(_ users: Set<String>) { ignoredUsers = users }
 
     var writeCalls: [String] { calls.filter { !$0.hasPrefix("read ") && $0 != "status" } }
 
@@ -99,9 +102,11 @@ struct FakeProvider: FacilityProvider {
     }
 
     func addMembers(_ usernames: [String], to group: String) async throws -> GroupStats {
-        try await facility.write("add \(group)", group: group) { groups in
+        let ignored = await facility.ignoredUsers
+        let accepted = usernames.filter { !ignored.contains($0) }
+        return try await facility.write("add \(group)", group: group) { groups in
             guard groups[group] != nil else { throw FakeRejection(answer: "404 no group \(group)") }
-            groups[group]?.formUnion(usernames)
+            groups[group]?.formUnion(accepted)
         }
     }
 

@@ -67,7 +67,10 @@ struct PlanRendererTests {
             }
         }
         for item in plan.manualItems {
-            #expect(lines.contains { $0.hasPrefix("  ! \(item.subject): \(item.action) — ") })
+            let line = lines.first { $0.hasPrefix("  ! \(item.subject): \(item.action) — ") }
+            #expect(line != nil, "\(item.id)")
+            // Unverifiable items show the id a person acknowledges once done.
+            #expect(line?.hasSuffix(" [\(item.id)]") == !item.verifiable, "\(item.id)")
         }
         #expect(lines.last == PlanRenderer.summaryLine(plan))
         #expect(!text.contains("\u{1B}["))
@@ -94,6 +97,7 @@ struct PlanRendererTests {
         #expect(markdown.contains("<details><summary>Warnings (\(plan.warnings.count))</summary>"))
         let tableRows = lines.filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Project") }
         #expect(tableRows.count == plan.manualItems.count)
+        for (row, item) in zip(tableRows, plan.manualItems) { #expect(row.hasSuffix("| `\(item.id)` |")) }
         for change in plan.changes where change.kind == .removeMembers {
             for name in change.usernames { #expect(lines.contains("-     \(name)")) }
         }
