@@ -37,7 +37,14 @@ public enum PlanRenderer {
         String(decoding: try plan.jsonData(), as: UTF8.self)
     }
 
-    /// A pull-request comment: the summary first, then collapsible details.
+    /// The most diff lines a Markdown comment shows; forges cap comments (GitHub at 65,536 characters).
+    public static let markdownMaxDiffLines = 1_000
+    /// The most manual items a Markdown comment lists.
+    public static let markdownMaxManualRows = 100
+    /// The most warnings a Markdown comment lists.
+    public static let markdownMaxWarnings = 100
+
+    /// A pull-request comment: the summary first, then collapsible details (long lists are cut short).
     public static func markdown(_ plan: Plan) -> String {
         var out: [String] = ["### teamctl plan for \(plan.projects.joined(separator: ", "))", ""]
         out.append("**\(summaryLine(plan))**")
@@ -55,24 +62,35 @@ public enum PlanRenderer {
         let blocks = blocks(plan)
         if !blocks.isEmpty {
             out += ["<details><summary>Changes (\(blocks.count))</summary>", "", "```diff"]
+            var diff: [String] = []
             for block in blocks {
-                out.append((block.sign == "+" ? "+ " : "! ") + block.title)
-                out += block.entries.map { ($0.sign == "~" ? "!" : $0.sign) + "     " + $0.text }
+                diff.append((block.sign == "+" ? "+ " : "! ") + block.title)
+                diff += block.entries.map { ($0.sign == "~" ? "!" : $0.sign) + "     " + $0.text }
+            }
+            out += diff.prefix(markdownMaxDiffLines)
+            if diff.count > markdownMaxDiffLines {
+                out.append("  … \(diff.count - markdownMaxDiffLines) more lines: see the plan file")
             }
             out += ["```", "", "</details>", ""]
         }
         if !plan.manualItems.isEmpty {
             out += ["<details><summary>Manual items for Iris (\(plan.manualItems.count))</summary>", ""]
             out += ["| Project | Who | What | Where | Note | Id |", "|---|---|---|---|---|---|"]
-            for item in plan.manualItems {
+            for item in plan.manualItems.prefix(markdownMaxManualRows) {
                 let cells = [item.project, item.subject, item.action, item.where, item.note ?? ""].map(escape)
                 out.append("| " + (cells + ["`\(item.id)`"]).joined(separator: " | ") + " |")
+            }
+            if plan.manualItems.count > markdownMaxManualRows {
+                out += ["", "… \(plan.manualItems.count - markdownMaxManualRows) more manual items: see the plan file."]
             }
             out += ["", "</details>", ""]
         }
         if !plan.warnings.isEmpty {
             out += ["<details><summary>Warnings (\(plan.warnings.count))</summary>", ""]
-            out += plan.warnings.map { "- \(escape($0.message))" }
+            out += plan.warnings.prefix(markdownMaxWarnings).map { "- \(escape($0.message))" }
+            if plan.warnings.count > markdownMaxWarnings {
+                out.append("- … \(plan.warnings.count - markdownMaxWarnings) more warnings: see the plan file")
+            }
             out += ["", "</details>", ""]
         }
         return out.joined(separator: "\n")

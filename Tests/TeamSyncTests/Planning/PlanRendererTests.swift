@@ -104,6 +104,19 @@ struct PlanRendererTests {
         #expect(markdown.components(separatedBy: "<details>").count == markdown.components(separatedBy: "</details>").count)
     }
 
+    @Test func markdownStaysCommentSizedForHugePlans() {
+        let users = (0..<3000).map { "user\($0)" }
+        let plan = Planner.plan(
+            manifests: [Fixture.manifest(
+                members: Fixture.members(["pi1"] + users, roles: ["pi1": .pi]), groups: ["m1": GroupSpec(members: .all)])],
+            observed: Fixture.snapshot(groups: ["m1": ["pi1"]]), capabilities: .sfapiV1_2, options: Fixture.options())
+        let markdown = PlanRenderer.markdown(plan)
+        #expect(markdown.utf8.count < 65_536)
+        #expect(markdown.contains("… \(users.count + 1 - PlanRenderer.markdownMaxDiffLines) more lines: see the plan file"))
+        #expect(markdown.contains("… \(plan.manualItems.count - PlanRenderer.markdownMaxManualRows) more manual items"))
+        #expect(markdown.contains("… \(plan.warnings.count - PlanRenderer.markdownMaxWarnings) more warnings"))
+    }
+
     @Test func markdownEscapesTableCells() {
         #expect(PlanRenderer.escape("a|b<script>") == "a\\|b&lt;script>")
     }
