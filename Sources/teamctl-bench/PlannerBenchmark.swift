@@ -22,7 +22,8 @@ enum PlannerBenchmark {
             specs[name] = GroupSpec(members: .list(wanted), mode: g % 10 == 0 ? .additive : .authoritative)
             let present = Array(wanted.prefix(36)) + ["stranger\(g)a", "stranger\(g)b", "stranger\(g)c"]
             observed[name] = GroupStats(
-                gid: 70_000 + g, name: name, users: present.enumerated().map { UserStats(uid: $0.offset, name: $0.element) })
+                gid: 70_000 + g, name: name,
+                users: present.enumerated().map { UserStats(uid: $0.offset, name: $0.element) })
         }
         observed["m9000"] = GroupStats(
             gid: 69_999, name: "m9000", users: users.prefix(userCount - 50).map { UserStats(uid: 1, name: $0) })
@@ -43,7 +44,9 @@ enum PlannerBenchmark {
         }
         let sorted = timings.sorted()
         let summary = plan.map { PlanRenderer.summaryLine($0) } ?? "no plan"
-        return "planner: \(userCount) users, \(groupCount) groups: median \(String(format: "%.1f", sorted[sorted.count / 2])) ms, "
+        return
+            "planner: \(userCount) users, \(groupCount) groups: "
+            + "median \(String(format: "%.1f", sorted[sorted.count / 2])) ms, "
             + "min \(String(format: "%.1f", sorted[0])) ms over \(sorted.count) runs (\(summary))"
     }
 }

@@ -272,8 +272,9 @@ public struct Applier: Sendable {
             return group
         }
         func roster() throws -> any RosterWriting {
-            guard let roster = provider as? any RosterWriting, provider.capabilities.writable.contains(.roster)
-                || (change.kind == .setRole && provider.capabilities.writable.contains(.roles))
+            guard let roster = provider as? any RosterWriting,
+                provider.capabilities.writable.contains(.roster)
+                    || (change.kind == .setRole && provider.capabilities.writable.contains(.roles))
             else { throw ApplyError.unsupported(kind: change.kind, provider: provider.name) }
             return roster
         }
@@ -295,11 +296,14 @@ public struct Applier: Sendable {
         _ change: PlannedChange, answer: GroupStats?, run: ApplyRun, requests: Int
     ) async -> ApplyReport.ChangeResult {
         if let answer, answer.users != nil, !Self.isInEffect(change, group: answer) {
-            let names = change.kind == .addMembers
-                ? Set(change.usernames).subtracting(answer.memberNames) : Set(change.usernames).intersection(answer.memberNames)
+            let names =
+                change.kind == .addMembers
+                ? Set(change.usernames).subtracting(answer.memberNames)
+                : Set(change.usernames).intersection(answer.memberNames)
             let verb = change.kind == .addMembers ? "still lacks" : "still has"
             return await fail(
-                change, detail: "the facility answered, but group \(answer.name) \(verb) "
+                change,
+                detail: "the facility answered, but group \(answer.name) \(verb) "
                     + names.sorted().joined(separator: ", "), run: run, requests: requests)
         }
         let detail = answer.map { "group \($0.name) (gid \($0.gid)) has \($0.memberNames.count) members" } ?? "done"
@@ -339,7 +343,8 @@ public struct Applier: Sendable {
     }
 
     @discardableResult
-    private func record(_ run: ApplyRun, _ change: PlannedChange, _ state: ChangeState, _ detail: String?) async -> Bool {
+    private func record(_ run: ApplyRun, _ change: PlannedChange, _ state: ChangeState, _ detail: String?) async -> Bool
+    {
         do {
             try await journal.record(runID: run.id, changeID: change.id, state: state, detail: detail)
             return true

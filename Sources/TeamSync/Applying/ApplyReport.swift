@@ -46,7 +46,8 @@ public struct ApplyReport: Sendable, Hashable {
     public var results: [ChangeResult]
 
     /// Creates a report.
-    public init(planID: String, runID: String?, outcome: ApplyOutcome, refusal: String? = nil, results: [ChangeResult]) {
+    public init(planID: String, runID: String?, outcome: ApplyOutcome, refusal: String? = nil, results: [ChangeResult])
+    {
         self.planID = planID
         self.runID = runID
         self.outcome = outcome

@@ -121,9 +121,10 @@ public struct PlanSummary: Sendable, Codable, Hashable {
     public init(changes: [PlannedChange], manualItems: [ManualItem], warnings: [PlanWarning], refusals: [String]) {
         let created = Set(changes.filter { $0.kind == .createGroup }.compactMap(\.group))
         groupsToCreate = created.count
-        groupsToChange = Set(
-            changes.filter { ($0.kind == .addMembers || $0.kind == .removeMembers) }.compactMap(\.group)
-        ).subtracting(created).count
+        groupsToChange =
+            Set(
+                changes.filter { ($0.kind == .addMembers || $0.kind == .removeMembers) }.compactMap(\.group)
+            ).subtracting(created).count
         membersToAdd = changes.filter { $0.kind == .addMembers }.reduce(0) { $0 + $1.usernames.count }
         membersToRemove = changes.filter { $0.kind == .removeMembers }.reduce(0) { $0 + $1.usernames.count }
         rosterChanges = changes.filter { [.addToProject, .removeFromProject, .setRole].contains($0.kind) }

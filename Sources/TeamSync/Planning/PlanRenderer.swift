@@ -81,7 +81,9 @@ public enum PlanRenderer {
                 out.append("| " + (cells + ["`\(item.id)`"]).joined(separator: " | ") + " |")
             }
             if plan.manualItems.count > markdownMaxManualRows {
-                out += ["", "… \(plan.manualItems.count - markdownMaxManualRows) more manual items: see the plan file."]
+                out += [
+                    "", "… \(plan.manualItems.count - markdownMaxManualRows) more manual items: see the plan file.",
+                ]
             }
             out += ["", "</details>", ""]
         }

@@ -45,7 +45,8 @@ public enum Planner {
         var refusals: [String] = []
         let byProject = Dictionary(grouping: manifests, by: \.project)
         for (project, list) in byProject.sorted(by: { $0.key < $1.key }) where list.count > 1 {
-            refusals.append("project \(project) is governed by \(list.count) manifests; keep exactly one manifest per project")
+            refusals.append(
+                "project \(project) is governed by \(list.count) manifests; keep exactly one manifest per project")
         }
         var owners: [String: Set<String>] = [:]
         for manifest in manifests {
@@ -60,7 +61,8 @@ public enum Planner {
             if let facility = manifest.facility, facility != observed.facility {
                 refusals.append(
                     "the manifest of \(manifest.project) is for facility \(facility) but the snapshot is of "
-                        + "\(observed.facility); refresh the right facility with 'teamctl refresh --facility \(facility)'")
+                        + "\(observed.facility); refresh \(facility) first, or correct the manifest's facility"
+                )
             }
         }
         return refusals
@@ -76,8 +78,10 @@ public enum Planner {
         if let limit = options.maxRemovalsOverride {
             let total = removals(changes)
             guard total > limit else { return [] }
-            return ["the plan removes \(total) memberships, more than the limit of \(limit) given by --max-removals; "
-                + "check the manifests, or raise --max-removals if this is intended"]
+            return [
+                "the plan removes \(total) memberships, more than the limit of \(limit) given by --max-removals; "
+                    + "check the manifests, or raise --max-removals if this is intended"
+            ]
         }
         var refusals: [String] = []
         var checked: Set<String> = []
@@ -88,7 +92,9 @@ public enum Planner {
             if count > limit {
                 refusals.append(
                     "project \(manifest.project): the plan removes \(count) memberships, more than max_removals "
-                        + "\(limit) in its manifest; check the manifest, or pass --max-removals \(count) if this is intended")
+                        + "\(limit) in its manifest; check the manifest, "
+                        + "or pass --max-removals \(count) if this is intended"
+                )
             }
         }
         return refusals

@@ -33,17 +33,19 @@ struct ProjectPlanning {
         }
         if groupWrites, observed.callerRole(in: project)?.canManageGroups != true {
             let role = observed.callerRole(in: project).map { "a \($0.rawValue)" } ?? "not a member"
-            work.warnings.append(PlanWarning(
-                kind: .callerCannotManage, project: project, subject: caller,
-                message: "\(caller) is \(role) of \(project) as last observed; creating groups and changing "
-                    + "members needs PI or PI Proxy, so these requests will likely fail"))
+            work.warnings.append(
+                PlanWarning(
+                    kind: .callerCannotManage, project: project, subject: caller,
+                    message: "\(caller) is \(role) of \(project) as last observed; creating groups and changing "
+                        + "members needs PI or PI Proxy, so these requests will likely fail"))
         }
         let seen = everyoneSeen()
         for user in addedToGroups.subtracting(seen).sorted() {
-            work.warnings.append(PlanWarning(
-                kind: .unknownUser, project: project, subject: user,
-                message: "\(user) was not seen at \(observed.facility) in any group; the add may fail if "
-                    + "the username is wrong or they are not yet in the project"))
+            work.warnings.append(
+                PlanWarning(
+                    kind: .unknownUser, project: project, subject: user,
+                    message: "\(user) was not seen at \(observed.facility) in any group; the add may fail if "
+                        + "the username is wrong or they are not yet in the project"))
         }
         planRoster()
         planRoles()
@@ -71,15 +73,17 @@ struct ProjectPlanning {
         for user in current.subtracting(desired).sorted() {
             if spec.mode == .additive {
                 if let until = manifest.members[user]?.until, until < today {
-                    work.warnings.append(PlanWarning(
-                        kind: .additiveKept, project: project, group: name, subject: user,
-                        message: "\(user)'s membership ended \(until) but group \(name) is additive, so teamctl "
-                            + "leaves them in it; remove them by hand if they should go"))
+                    work.warnings.append(
+                        PlanWarning(
+                            kind: .additiveKept, project: project, group: name, subject: user,
+                            message: "\(user)'s membership ended \(until) but group \(name) is additive, so teamctl "
+                                + "leaves them in it; remove them by hand if they should go"))
                 }
             } else if let reason = keepReason(user) {
-                work.warnings.append(PlanWarning(
-                    kind: reason, project: project, group: name, subject: user,
-                    message: keptMessage(user, reason: reason, from: "group \(name)")))
+                work.warnings.append(
+                    PlanWarning(
+                        kind: reason, project: project, group: name, subject: user,
+                        message: keptMessage(user, reason: reason, from: "group \(name)")))
             } else {
                 removes.append(user)
             }
@@ -99,47 +103,57 @@ struct ProjectPlanning {
     private func keptMessage(_ user: String, reason: PlanWarning.Kind, from place: String) -> String {
         reason == .protectedKept
             ? "\(user) is protected by the policy of \(project), so teamctl keeps them in \(place)"
-            : "\(user) runs teamctl, so teamctl keeps them in \(place) (they may need it); remove them by hand if intended"
+            : "\(user) runs teamctl, so teamctl keeps them in \(place) (they may need it); "
+                + "remove them by hand if intended"
     }
 
     private mutating func emitGroupCreation(_ name: String, members: [String]) {
         if capabilities.writable.contains(.groups) {
-            work.changes.append(PlannedChange(
-                id: "\(project)/\(name)/create", kind: .createGroup, project: project, group: name, usernames: []))
+            work.changes.append(
+                PlannedChange(
+                    id: "\(project)/\(name)/create", kind: .createGroup, project: project, group: name, usernames: []))
             if !members.isEmpty {
-                work.changes.append(PlannedChange(
-                    id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name, usernames: members))
+                work.changes.append(
+                    PlannedChange(
+                        id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name,
+                        usernames: members))
             }
             return
         }
-        work.manualItems.append(ManualItem(
-            id: "\(project)/groups/\(name)/create", aspect: .groups, project: project, subject: name,
-            action: "create group \(name)", where: iris("Groups"), verifiable: true))
+        work.manualItems.append(
+            ManualItem(
+                id: "\(project)/groups/\(name)/create", aspect: .groups, project: project, subject: name,
+                action: "create group \(name)", where: iris("Groups"), verifiable: true))
         emitMembership(name, adds: members, removes: [])
     }
 
     private mutating func emitMembership(_ name: String, adds: [String], removes: [String]) {
         if capabilities.writable.contains(.groups) {
             if !adds.isEmpty {
-                work.changes.append(PlannedChange(
-                    id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name, usernames: adds))
+                work.changes.append(
+                    PlannedChange(
+                        id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name, usernames: adds)
+                )
             }
             if !removes.isEmpty {
-                work.changes.append(PlannedChange(
-                    id: "\(project)/\(name)/remove", kind: .removeMembers, project: project, group: name,
-                    usernames: removes))
+                work.changes.append(
+                    PlannedChange(
+                        id: "\(project)/\(name)/remove", kind: .removeMembers, project: project, group: name,
+                        usernames: removes))
             }
             return
         }
         for user in adds {
-            work.manualItems.append(ManualItem(
-                id: "\(project)/groups/\(name)/\(user)/add", aspect: .groups, project: project, subject: user,
-                action: "add to group \(name)", where: iris("Groups → \(name)"), verifiable: true))
+            work.manualItems.append(
+                ManualItem(
+                    id: "\(project)/groups/\(name)/\(user)/add", aspect: .groups, project: project, subject: user,
+                    action: "add to group \(name)", where: iris("Groups → \(name)"), verifiable: true))
         }
         for user in removes {
-            work.manualItems.append(ManualItem(
-                id: "\(project)/groups/\(name)/\(user)/remove", aspect: .groups, project: project, subject: user,
-                action: "remove from group \(name)", where: iris("Groups → \(name)"), verifiable: true))
+            work.manualItems.append(
+                ManualItem(
+                    id: "\(project)/groups/\(name)/\(user)/remove", aspect: .groups, project: project, subject: user,
+                    action: "remove from group \(name)", where: iris("Groups → \(name)"), verifiable: true))
         }
     }
 
@@ -170,30 +184,35 @@ struct ProjectPlanning {
         var removes: [String] = []
         for user in roster.subtracting(active).sorted() {
             if let reason = keepReason(user) {
-                work.warnings.append(PlanWarning(
-                    kind: reason, project: project, subject: user,
-                    message: keptMessage(user, reason: reason, from: "project \(project)")))
+                work.warnings.append(
+                    PlanWarning(
+                        kind: reason, project: project, subject: user,
+                        message: keptMessage(user, reason: reason, from: "project \(project)")))
             } else {
                 removes.append(user)
             }
         }
         if capabilities.writable.contains(.roster) {
             if !adds.isEmpty {
-                work.changes.append(PlannedChange(
-                    id: "\(project)/roster/add", kind: .addToProject, project: project, group: nil, usernames: adds))
+                work.changes.append(
+                    PlannedChange(
+                        id: "\(project)/roster/add", kind: .addToProject, project: project, group: nil, usernames: adds)
+                )
             }
             if !removes.isEmpty {
-                work.changes.append(PlannedChange(
-                    id: "\(project)/roster/remove", kind: .removeFromProject, project: project, group: nil,
-                    usernames: removes))
+                work.changes.append(
+                    PlannedChange(
+                        id: "\(project)/roster/remove", kind: .removeFromProject, project: project, group: nil,
+                        usernames: removes))
             }
             return
         }
         for user in adds {
-            work.manualItems.append(ManualItem(
-                id: "\(project)/roster/\(user)/add", aspect: .roster, project: project, subject: user,
-                action: "add to project \(project)", where: iris("Roster"), verifiable: true,
-                note: "done once a refresh shows \(user) in one of the project's groups"))
+            work.manualItems.append(
+                ManualItem(
+                    id: "\(project)/roster/\(user)/add", aspect: .roster, project: project, subject: user,
+                    action: "add to project \(project)", where: iris("Roster"), verifiable: true,
+                    note: "done once a refresh shows \(user) in one of the project's groups"))
         }
         for user in removes {
             let why: String
@@ -202,9 +221,10 @@ struct ProjectPlanning {
             } else {
                 why = "not in the manifest"
             }
-            work.manualItems.append(ManualItem(
-                id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
-                action: "remove from project \(project)", where: iris("Roster"), verifiable: true, note: why))
+            work.manualItems.append(
+                ManualItem(
+                    id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
+                    action: "remove from project \(project)", where: iris("Roster"), verifiable: true, note: why))
         }
     }
 
@@ -217,33 +237,41 @@ struct ProjectPlanning {
             if user == caller {
                 guard let current = observed.callerRole(in: project), current != spec.role.irisRole else { continue }
                 if capabilities.writable.contains(.roles) {
-                    work.changes.append(PlannedChange(
-                        id: "\(project)/roles/\(spec.role.rawValue)", kind: .setRole, project: project, group: nil,
-                        usernames: [user], role: spec.role))
+                    work.changes.append(
+                        PlannedChange(
+                            id: "\(project)/roles/\(spec.role.rawValue)", kind: .setRole, project: project, group: nil,
+                            usernames: [user], role: spec.role))
                 } else {
-                    work.manualItems.append(ManualItem(
-                        id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project,
-                        subject: user, action: "set role \(wanted)", where: iris("Roster"), verifiable: true,
-                        note: "currently \(current.rawValue)"))
+                    work.manualItems.append(
+                        ManualItem(
+                            id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project,
+                            subject: user, action: "set role \(wanted)", where: iris("Roster"), verifiable: true,
+                            note: "currently \(current.rawValue)"))
                 }
                 continue
             }
             guard spec.role != .member else { continue }
-            appendUnverifiable(ManualItem(
-                id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project, subject: user,
-                action: "set role \(wanted)", where: iris("Roster"), verifiable: false,
-                note: "\(observed.facility) shows only the caller's own role; acknowledge this item once Iris shows it"))
+            appendUnverifiable(
+                ManualItem(
+                    id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project,
+                    subject: user,
+                    action: "set role \(wanted)", where: iris("Roster"), verifiable: false,
+                    note:
+                        "\(observed.facility) shows only the caller's own role; "
+                        + "acknowledge this item once Iris shows it"
+                ))
         }
     }
 
     private mutating func planPermissions() {
         for (permission, holders) in manifest.permissions.sorted(by: { $0.key < $1.key }) {
             for user in Set(holders).intersection(active).sorted() {
-                appendUnverifiable(ManualItem(
-                    id: "\(project)/permissions/\(permission)/\(user)", aspect: .permissions, project: project,
-                    subject: user, action: "grant \(permission)", where: iris("Roster → \(user) → Permissions"),
-                    verifiable: false,
-                    note: "the API cannot show permissions; acknowledge this item once it is granted"))
+                appendUnverifiable(
+                    ManualItem(
+                        id: "\(project)/permissions/\(permission)/\(user)", aspect: .permissions, project: project,
+                        subject: user, action: "grant \(permission)", where: iris("Roster → \(user) → Permissions"),
+                        verifiable: false,
+                        note: "the API cannot show permissions; acknowledge this item once it is granted"))
             }
         }
     }
@@ -259,9 +287,10 @@ struct ProjectPlanning {
             let days = today.days(until: until)
             guard (0...Planner.nearExpiryDays).contains(days) else { continue }
             let when = days == 0 ? "today" : days == 1 ? "tomorrow" : "in \(days) days"
-            work.warnings.append(PlanWarning(
-                kind: .nearExpiry, project: project, subject: user,
-                message: "\(user)'s membership ends \(until) (\(when)); teamctl removes them after that day"))
+            work.warnings.append(
+                PlanWarning(
+                    kind: .nearExpiry, project: project, subject: user,
+                    message: "\(user)'s membership ends \(until) (\(when)); teamctl removes them after that day"))
         }
     }
 

@@ -2,6 +2,7 @@ import AccountModels
 import Foundation
 import Logging
 import Testing
+
 @testable import TeamSync
 
 /// The standard scenario: g1 gains bob and loses mallory, g2 is created for carol, g3 gains carol.
@@ -36,9 +37,10 @@ private func outcomes(_ report: ApplyReport) -> [String: ApplyReport.ChangeOutco
 
 struct ApplierTests {
     @Test func theScenarioPlansWhatTheTestsAssume() {
-        #expect(plan(for: startState).changes.map(Fixture.describe) == [
-            "add g1 bob", "remove g1 mallory", "create g2", "add g2 carol", "add g3 carol",
-        ])
+        #expect(
+            plan(for: startState).changes.map(Fixture.describe) == [
+                "add g1 bob", "remove g1 mallory", "create g2", "add g2 carol", "add g3 carol",
+            ])
     }
 
     @Test func sendsTheMinimumRequestsAndConverges() async throws {
@@ -161,7 +163,8 @@ struct ApplierTests {
         let byID = outcomes(report)
         #expect(byID["m1/g1/add"] == .failed)
         #expect(byID["m1/g1/remove"] == .confirmed, "add and remove of one group are independent")
-        #expect(byID["m1/g2/create"] == .confirmed && byID["m1/g2/add"] == .confirmed && byID["m1/g3/add"] == .confirmed)
+        #expect(
+            byID["m1/g2/create"] == .confirmed && byID["m1/g2/add"] == .confirmed && byID["m1/g3/add"] == .confirmed)
         #expect(await facility.writeCalls.filter { $0 == "add g1" }.count == 1, "a definite refusal is not retried")
         #expect(await journal.states(of: "m1/g1/add") == [.planned, .sent, .failed])
         let summary = report.summaryText()

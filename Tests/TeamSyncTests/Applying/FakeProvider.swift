@@ -1,5 +1,6 @@
 import AccountModels
 import Foundation
+
 @testable import TeamSync
 
 /// A failure a test injects into the next matching call.

@@ -1,6 +1,7 @@
 import AccountModels
 import Foundation
 import Testing
+
 @testable import TeamSync
 
 struct PlanCodecTests {

@@ -1,6 +1,7 @@
 import AccountModels
 import Foundation
 import Testing
+
 @testable import TeamSync
 
 struct PlanDeterminismTests {
@@ -51,8 +52,10 @@ struct PlanDeterminismTests {
         // Rebuild every dictionary from a shuffled list of its entries: hashing order must not leak.
         reordered = reordered.map { manifest in
             var copy = manifest
-            copy.members = Dictionary(uniqueKeysWithValues: manifest.members.shuffled(using: &rng).map { ($0.key, $0.value) })
-            copy.groups = Dictionary(uniqueKeysWithValues: manifest.groups.shuffled(using: &rng).map { ($0.key, $0.value) })
+            copy.members = Dictionary(
+                uniqueKeysWithValues: manifest.members.shuffled(using: &rng).map { ($0.key, $0.value) })
+            copy.groups = Dictionary(
+                uniqueKeysWithValues: manifest.groups.shuffled(using: &rng).map { ($0.key, $0.value) })
             return copy
         }
         var shuffledSnapshot = snapshot

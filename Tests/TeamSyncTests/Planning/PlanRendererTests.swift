@@ -1,6 +1,7 @@
 import AccountModels
 import Foundation
 import Testing
+
 @testable import TeamSync
 
 struct PlanRendererTests {
@@ -17,13 +18,17 @@ struct PlanRendererTests {
             id: 12, fetchedAt: 1_795_600_800, facility: "nersc", caller: "amorales",
             roles: [RoleStats(id: 1, description: "Lumen", repo_name: "m4812", iris_role: "PI")],
             groups: [
-                "lumcal": GroupStats(gid: 1, name: "lumcal", users: [
-                    UserStats(uid: 1, name: "amorales"), UserStats(uid: 2, name: "mallory"),
-                ]),
-                "m4812": GroupStats(gid: 2, name: "m4812", users: [
-                    UserStats(uid: 1, name: "amorales"), UserStats(uid: 3, name: "dpatel"),
-                    UserStats(uid: 4, name: "jlarsen"),
-                ]),
+                "lumcal": GroupStats(
+                    gid: 1, name: "lumcal",
+                    users: [
+                        UserStats(uid: 1, name: "amorales"), UserStats(uid: 2, name: "mallory"),
+                    ]),
+                "m4812": GroupStats(
+                    gid: 2, name: "m4812",
+                    users: [
+                        UserStats(uid: 1, name: "amorales"), UserStats(uid: 3, name: "dpatel"),
+                        UserStats(uid: 4, name: "jlarsen"),
+                    ]),
             ])
         return Planner.plan(
             manifests: [manifest], observed: snapshot, capabilities: .sfapiV1_2,
@@ -101,18 +106,23 @@ struct PlanRendererTests {
         for change in plan.changes where change.kind == .removeMembers {
             for name in change.usernames { #expect(lines.contains("-     \(name)")) }
         }
-        #expect(markdown.components(separatedBy: "<details>").count == markdown.components(separatedBy: "</details>").count)
+        #expect(
+            markdown.components(separatedBy: "<details>").count == markdown.components(separatedBy: "</details>").count)
     }
 
     @Test func markdownStaysCommentSizedForHugePlans() {
         let users = (0..<3000).map { "user\($0)" }
         let plan = Planner.plan(
-            manifests: [Fixture.manifest(
-                members: Fixture.members(["pi1"] + users, roles: ["pi1": .pi]), groups: ["m1": GroupSpec(members: .all)])],
+            manifests: [
+                Fixture.manifest(
+                    members: Fixture.members(["pi1"] + users, roles: ["pi1": .pi]),
+                    groups: ["m1": GroupSpec(members: .all)])
+            ],
             observed: Fixture.snapshot(groups: ["m1": ["pi1"]]), capabilities: .sfapiV1_2, options: Fixture.options())
         let markdown = PlanRenderer.markdown(plan)
         #expect(markdown.utf8.count < 65_536)
-        #expect(markdown.contains("… \(users.count + 1 - PlanRenderer.markdownMaxDiffLines) more lines: see the plan file"))
+        #expect(
+            markdown.contains("… \(users.count + 1 - PlanRenderer.markdownMaxDiffLines) more lines: see the plan file"))
         #expect(markdown.contains("… \(plan.manualItems.count - PlanRenderer.markdownMaxManualRows) more manual items"))
         #expect(markdown.contains("… \(plan.warnings.count - PlanRenderer.markdownMaxWarnings) more warnings"))
     }
@@ -147,7 +157,11 @@ struct PlanRendererTests {
         let plan = Self.smallPlan()
         #expect(plan.summary.groupsToCreate == 1)
         #expect(plan.summary.groupsToChange == 1)
-        #expect(plan.summary.membersToAdd == plan.changes.filter { $0.kind == .addMembers }.map(\.usernames.count).reduce(0, +))
-        #expect(PlanRenderer.summaryLine(plan) == "Plan: 1 to create, 1 group to change (3 to add, 1 to remove), 2 manual items.")
+        #expect(
+            plan.summary.membersToAdd
+                == plan.changes.filter { $0.kind == .addMembers }.map(\.usernames.count).reduce(0, +))
+        #expect(
+            PlanRenderer.summaryLine(plan)
+                == "Plan: 1 to create, 1 group to change (3 to add, 1 to remove), 2 manual items.")
     }
 }

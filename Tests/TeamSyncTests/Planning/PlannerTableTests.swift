@@ -1,5 +1,6 @@
 import AccountModels
 import Testing
+
 @testable import TeamSync
 
 /// One planner scenario: inputs and what the plan must contain.
@@ -31,9 +32,11 @@ private func base(
     permissions: [String: [String]] = [:], protected: [String] = [], maxRemovals: Int? = nil,
     facility: String? = nil
 ) -> [TeamManifest] {
-    [Fixture.manifest(
-        members: members, groups: groups, permissions: permissions, protected: protected, maxRemovals: maxRemovals,
-        facility: facility)]
+    [
+        Fixture.manifest(
+            members: members, groups: groups, permissions: permissions, protected: protected, maxRemovals: maxRemovals,
+            facility: facility)
+    ]
 }
 
 private let manyGroupNames = (0..<40).map { "g" + ($0 < 10 ? "0\($0)" : "\($0)") }
@@ -73,20 +76,24 @@ let plannerCases: [PlannerCase] = [
         snapshot: Fixture.snapshot(groups: inSyncGroups), changes: ["create g1"]),
     PlannerCase(
         name: "additive group never loses members",
-        manifests: base(groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice"]), mode: .additive)]) { a, _ in a }),
+        manifests: base(
+            groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice"]), mode: .additive)]) { a, _ in a }),
         snapshot: Fixture.snapshot(groups: inSyncGroups.merging(["rel": ["alice", "mallory"]]) { a, _ in a }),
         changes: [], manual: ["m1/roster/mallory/remove"]),
     PlannerCase(
         name: "additive group still gains members",
         manifests: base(
-            groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice", "bob"]), mode: .additive)]) { a, _ in a }),
+            groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice", "bob"]), mode: .additive)]) { a, _ in a
+            }),
         snapshot: Fixture.snapshot(groups: inSyncGroups.merging(["rel": ["alice"]]) { a, _ in a }),
         changes: ["add rel bob"]),
     PlannerCase(
         name: "additive group keeps an expired member with a warning",
         manifests: base(
             members: Fixture.members(["pi1", "alice", "bob", "carol"], roles: pi, until: ["carol": day(-1)]),
-            groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice", "carol"]), mode: .additive)]) { a, _ in a }),
+            groups: allGroup.merging(["rel": GroupSpec(members: .list(["alice", "carol"]), mode: .additive)]) { a, _ in
+                a
+            }),
         snapshot: Fixture.snapshot(groups: inSyncGroups.merging(["rel": ["alice", "carol"]]) { a, _ in a }),
         changes: [], manual: ["m1/roster/carol/remove"], warnings: ["additiveKept carol"]),
     PlannerCase(
@@ -200,7 +207,9 @@ let plannerCases: [PlannerCase] = [
     PlannerCase(
         name: "many groups are planned in name order",
         manifests: base(
-            groups: allGroup.merging(manyGroupNames.reversed().map { ($0, GroupSpec(members: .list(["alice"]))) }) { a, _ in a }),
+            groups: allGroup.merging(manyGroupNames.reversed().map { ($0, GroupSpec(members: .list(["alice"]))) }) {
+                a, _ in a
+            }),
         snapshot: Fixture.snapshot(
             groups: inSyncGroups.merging(manyGroupNames.map { ($0, [String]()) }) { a, _ in a }),
         changes: manyGroupNames.map { "add \($0) alice" }),
@@ -213,17 +222,22 @@ let plannerCases: [PlannerCase] = [
         name: "several manifests give one plan in project order",
         manifests: [
             Fixture.manifest(
-                project: "m2", members: Fixture.members(["pi1", "carol"], roles: pi), groups: ["m2": GroupSpec(members: .all)]),
+                project: "m2", members: Fixture.members(["pi1", "carol"], roles: pi),
+                groups: ["m2": GroupSpec(members: .all)]),
             Fixture.manifest(members: baseMembers, groups: allGroup),
         ],
         snapshot: Fixture.snapshot(
-            groups: ["m1": ["alice", "pi1"], "m2": ["pi1"], "seen": ["bob", "carol"]], callerRoles: ["m1": "PI", "m2": "PI"]),
+            groups: ["m1": ["alice", "pi1"], "m2": ["pi1"], "seen": ["bob", "carol"]],
+            callerRoles: ["m1": "PI", "m2": "PI"]),
         changes: ["add m1 bob", "add m2 carol"], manual: ["m1/roster/bob/add", "m2/roster/carol/add"]),
     PlannerCase(
         name: "a group declared by two manifests is refused",
         manifests: [
-            Fixture.manifest(members: baseMembers, groups: allGroup.merging(["shared": GroupSpec(members: .all)]) { a, _ in a }),
-            Fixture.manifest(project: "m2", members: Fixture.members(["pi1"], roles: pi), groups: ["shared": GroupSpec(members: .all)]),
+            Fixture.manifest(
+                members: baseMembers, groups: allGroup.merging(["shared": GroupSpec(members: .all)]) { a, _ in a }),
+            Fixture.manifest(
+                project: "m2", members: Fixture.members(["pi1"], roles: pi),
+                groups: ["shared": GroupSpec(members: .all)]),
         ],
         snapshot: Fixture.snapshot(groups: inSyncGroups, callerRoles: ["m1": "PI", "m2": "PI"]),
         changes: ["create shared", "add shared alice,bob,pi1", "create shared", "add shared pi1"], manual: nil,

@@ -1,4 +1,5 @@
 import AccountModels
+
 @testable import TeamSync
 
 /// Small builders for manifests and snapshots, so each test states only what matters to it.
@@ -39,7 +40,8 @@ enum Fixture {
             stats[name] = GroupStats(gid: gid, name: name, users: users)
         }
         let roles = callerRoles.keys.sorted().enumerated().map {
-            RoleStats(id: $0.offset + 1, description: "project \($0.element)", repo_name: $0.element,
+            RoleStats(
+                id: $0.offset + 1, description: "project \($0.element)", repo_name: $0.element,
                 iris_role: callerRoles[$0.element])
         }
         return FacilitySnapshot(
