@@ -1,0 +1,136 @@
+import AccountModels
+
+/// The difference between the manifests and the observed facility: what `teamctl apply` will do.
+///
+/// A plan is a pure value: the same manifests, snapshot, capabilities and options always give a
+/// byte-identical plan. Saved as JSON (see `docs/plan-format.md`), it is what `apply` executes.
+public struct Plan: Sendable, Codable, Hashable {
+    /// The only plan format this teamctl reads and writes.
+    public static let currentFormatVersion = 1
+
+    /// The plan file format version (`1`).
+    public var formatVersion: Int
+    /// A hash of the plan's content (everything but `planID` and `createdAt`); the journal keys runs by it.
+    public var planID: String
+    /// When the plan was made, ISO 8601 UTC; nil when the caller gave no time.
+    public var createdAt: String?
+    /// The teamctl version that made the plan.
+    public var toolVersion: String
+    /// The projects the plan covers, sorted.
+    public var projects: [String]
+    /// The observed state the plan was computed from.
+    public var basis: PlanBasis
+    /// The writes to perform, in execution order.
+    public var changes: [PlannedChange]
+    /// What a person must do in Iris, sorted by id.
+    public var manualItems: [ManualItem]
+    /// Things worth knowing, sorted.
+    public var warnings: [PlanWarning]
+    /// Policy violations; apply refuses a plan that has any.
+    public var refusals: [String]
+    /// Counts for the summary line.
+    public var summary: PlanSummary
+
+    /// Creates a plan and computes its `planID` and `summary`.
+    public init(
+        createdAt: String?, toolVersion: String, projects: [String], basis: PlanBasis,
+        changes: [PlannedChange], manualItems: [ManualItem], warnings: [PlanWarning], refusals: [String]
+    ) {
+        self.formatVersion = Plan.currentFormatVersion
+        self.planID = ""
+        self.createdAt = createdAt
+        self.toolVersion = toolVersion
+        self.projects = projects
+        self.basis = basis
+        self.changes = changes
+        self.manualItems = manualItems
+        self.warnings = warnings
+        self.refusals = refusals
+        self.summary = PlanSummary(changes: changes, manualItems: manualItems, warnings: warnings, refusals: refusals)
+        self.planID = computedPlanID()
+    }
+
+    /// Whether the plan contains neither changes nor manual items.
+    public var isInSync: Bool { changes.isEmpty && manualItems.isEmpty }
+
+    /// The changes grouped by the group (or project roster) they touch, each group's changes in order.
+    public var changesByTarget: [(target: String, changes: [PlannedChange])] {
+        var order: [String] = []
+        var byTarget: [String: [PlannedChange]] = [:]
+        for change in changes {
+            let key = change.group.map { "group \($0)" } ?? "project \(change.project)"
+            if byTarget[key] == nil { order.append(key) }
+            byTarget[key, default: []].append(change)
+        }
+        return order.map { ($0, byTarget[$0] ?? []) }
+    }
+}
+
+/// The facility state a plan was computed from, kept so a saved plan can prove the facility has not moved.
+public struct PlanBasis: Sendable, Codable, Hashable {
+    /// The cache's id of the snapshot.
+    public var snapshotID: Int64
+    /// A content hash of the snapshot, when the cache provides one.
+    public var snapshotHash: String?
+    /// When the snapshot was fetched, seconds since 1970 (UTC).
+    public var fetchedAt: Double
+    /// The facility profile name.
+    public var facility: String
+    /// The username the plan acts as.
+    public var caller: String
+    /// The observed members (sorted) of every existing group the plan touches.
+    public var groups: [String: [String]]
+    /// Groups the plan creates: they did not exist when observed.
+    public var missingGroups: [String]
+
+    /// Creates a basis.
+    public init(
+        snapshotID: Int64, snapshotHash: String?, fetchedAt: Double, facility: String, caller: String,
+        groups: [String: [String]], missingGroups: [String]
+    ) {
+        self.snapshotID = snapshotID
+        self.snapshotHash = snapshotHash
+        self.fetchedAt = fetchedAt
+        self.facility = facility
+        self.caller = caller
+        self.groups = groups
+        self.missingGroups = missingGroups.sorted()
+    }
+}
+
+/// The counts a plan's summary line shows.
+public struct PlanSummary: Sendable, Codable, Hashable {
+    /// Groups to create.
+    public var groupsToCreate: Int
+    /// Groups that already exist and gain or lose members.
+    public var groupsToChange: Int
+    /// Usernames added to groups, summed over groups (created groups included).
+    public var membersToAdd: Int
+    /// Usernames removed from groups, summed over groups.
+    public var membersToRemove: Int
+    /// Roster and role changes (providers that can write them).
+    public var rosterChanges: Int
+    /// Manual items.
+    public var manualItems: Int
+    /// Warnings.
+    public var warnings: Int
+    /// Refusals.
+    public var refusals: Int
+
+    /// Counts the given plan content.
+    public init(changes: [PlannedChange], manualItems: [ManualItem], warnings: [PlanWarning], refusals: [String]) {
+        let created = Set(changes.filter { $0.kind == .createGroup }.compactMap(\.group))
+        groupsToCreate = created.count
+        groupsToChange =
+            Set(
+                changes.filter { ($0.kind == .addMembers || $0.kind == .removeMembers) }.compactMap(\.group)
+            ).subtracting(created).count
+        membersToAdd = changes.filter { $0.kind == .addMembers }.reduce(0) { $0 + $1.usernames.count }
+        membersToRemove = changes.filter { $0.kind == .removeMembers }.reduce(0) { $0 + $1.usernames.count }
+        rosterChanges = changes.filter { [.addToProject, .removeFromProject, .setRole].contains($0.kind) }
+            .reduce(0) { $0 + $1.usernames.count }
+        self.manualItems = manualItems.count
+        self.warnings = warnings.count
+        self.refusals = refusals.count
+    }
+}

@@ -1,0 +1,143 @@
+import AccountModels
+
+/// Computes plans: a pure function of manifests, an observed snapshot, provider capabilities and options.
+///
+/// The planner performs no I/O and reads no clock; everything it needs is an argument, and every
+/// collection it emits is sorted, so the same inputs always give a byte-identical plan.
+public enum Planner {
+    /// How many days before a membership's `until` the plan starts warning.
+    public static let nearExpiryDays = 14
+
+    /// Diffs `manifests` (one per project) against `observed` and returns the plan that reconciles them.
+    public static func plan(
+        manifests: [TeamManifest], observed: FacilitySnapshot, capabilities: ProviderCapabilities,
+        options: PlanOptions
+    ) -> Plan {
+        var refusals = crossManifestRefusals(manifests, observed: observed)
+        var seenProjects: Set<String> = []
+        var work = PlanWork()
+        for manifest in manifests.sorted(by: { $0.project < $1.project })
+        where seenProjects.insert(manifest.project).inserted {
+            var project = ProjectPlanning(
+                manifest: manifest, observed: observed, capabilities: capabilities, options: options)
+            project.run()
+            work.merge(project.work)
+        }
+        refusals += removalLimitRefusals(manifests: manifests, changes: work.changes, options: options)
+
+        let changes = work.changes.sorted { $0.executionOrderKey < $1.executionOrderKey }
+        let touched = Set(changes.compactMap(\.group))
+        let basis = PlanBasis(
+            snapshotID: observed.id, snapshotHash: options.snapshotHash, fetchedAt: observed.fetchedAt,
+            facility: observed.facility, caller: observed.caller,
+            groups: work.observedGroups.filter { touched.contains($0.key) },
+            missingGroups: Array(work.missingGroups.intersection(touched)))
+        return Plan(
+            createdAt: options.createdAt.map(Plan.isoTimestamp), toolVersion: options.toolVersion,
+            projects: Array(seenProjects).sorted(), basis: basis, changes: changes,
+            manualItems: work.manualItems.sorted { $0.id < $1.id },
+            warnings: Array(Set(work.warnings)).sorted { $0.orderKey < $1.orderKey },
+            refusals: refusals)
+    }
+
+    /// Problems no single manifest shows: a project or group claimed twice, or the wrong facility.
+    static func crossManifestRefusals(_ manifests: [TeamManifest], observed: FacilitySnapshot) -> [String] {
+        var refusals: [String] = []
+        let byProject = Dictionary(grouping: manifests, by: \.project)
+        for (project, list) in byProject.sorted(by: { $0.key < $1.key }) where list.count > 1 {
+            refusals.append(
+                "project \(project) is governed by \(list.count) manifests; keep exactly one manifest per project")
+        }
+        var owners: [String: Set<String>] = [:]
+        for manifest in manifests {
+            for group in manifest.groups.keys { owners[group, default: []].insert(manifest.project) }
+        }
+        for (group, projects) in owners.sorted(by: { $0.key < $1.key }) where projects.count > 1 {
+            refusals.append(
+                "group \(group) is declared by the manifests of \(projects.sorted().joined(separator: " and ")); "
+                    + "a group belongs to one project: remove it from all but one manifest")
+        }
+        for manifest in manifests.sorted(by: { $0.project < $1.project }) {
+            if let facility = manifest.facility, facility != observed.facility {
+                refusals.append(
+                    "the manifest of \(manifest.project) is for facility \(facility) but the snapshot is of "
+                        + "\(observed.facility); refresh \(facility) first, or correct the manifest's facility"
+                )
+            }
+        }
+        return refusals
+    }
+
+    /// `max_removals` per project from each manifest, or one plan-wide limit from `--max-removals`.
+    static func removalLimitRefusals(
+        manifests: [TeamManifest], changes: [PlannedChange], options: PlanOptions
+    ) -> [String] {
+        func removals(_ selected: [PlannedChange]) -> Int {
+            selected.filter(\.isRemoval).reduce(0) { $0 + $1.usernames.count }
+        }
+        if let limit = options.maxRemovalsOverride {
+            let total = removals(changes)
+            guard total > limit else { return [] }
+            return [
+                "the plan removes \(total) memberships, more than the limit of \(limit) given by --max-removals; "
+                    + "check the manifests, or raise --max-removals if this is intended"
+            ]
+        }
+        var refusals: [String] = []
+        var checked: Set<String> = []
+        for manifest in manifests.sorted(by: { $0.project < $1.project })
+        where checked.insert(manifest.project).inserted {
+            guard let limit = manifest.policy.max_removals else { continue }
+            let count = removals(changes.filter { $0.project == manifest.project })
+            if count > limit {
+                refusals.append(
+                    "project \(manifest.project): the plan removes \(count) memberships, more than max_removals "
+                        + "\(limit) in its manifest; check the manifest, "
+                        + "or pass --max-removals \(count) if this is intended"
+                )
+            }
+        }
+        return refusals
+    }
+}
+
+/// What planning one project produced, merged into the plan.
+struct PlanWork {
+    var changes: [PlannedChange] = []
+    var manualItems: [ManualItem] = []
+    var warnings: [PlanWarning] = []
+    var observedGroups: [String: [String]] = [:]
+    var missingGroups: Set<String> = []
+
+    mutating func merge(_ other: PlanWork) {
+        changes += other.changes
+        manualItems += other.manualItems
+        warnings += other.warnings
+        observedGroups.merge(other.observedGroups) { first, _ in first }
+        missingGroups.formUnion(other.missingGroups)
+    }
+}
+
+extension PlannedChange {
+    /// Roster additions and role changes first, then groups (create, add, remove), then roster removals:
+    /// people join a project before its groups and leave it after them.
+    var executionOrderKey: String {
+        let phase: Int
+        let step: Int
+        switch kind {
+        case .addToProject: (phase, step) = (0, 0)
+        case .setRole: (phase, step) = (0, 1)
+        case .createGroup: (phase, step) = (1, 0)
+        case .addMembers: (phase, step) = (1, 1)
+        case .removeMembers: (phase, step) = (1, 2)
+        case .removeFromProject: (phase, step) = (2, 0)
+        }
+        return "\(project)\u{0}\(phase)\u{0}\(group ?? "")\u{0}\(step)\u{0}\(role?.rawValue ?? "")"
+    }
+}
+
+extension PlanWarning {
+    var orderKey: String {
+        "\(project)\u{0}\(kind.rawValue)\u{0}\(group ?? "")\u{0}\(subject ?? "")\u{0}\(message)"
+    }
+}

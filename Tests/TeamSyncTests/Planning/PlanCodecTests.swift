@@ -1,0 +1,66 @@
+import AccountModels
+import Foundation
+import Testing
+
+@testable import TeamSync
+
+struct PlanCodecTests {
+    @Test func savedPlanLoadsBackEqual() throws {
+        let plan = PlanDeterminismTests.plan(seed: 1)
+        let loaded = try Plan.load(from: try plan.jsonData())
+        #expect(loaded == plan)
+        #expect(try loaded.jsonData() == plan.jsonData())
+    }
+
+    @Test func jsonIsPrettySortedAndEndsWithNewline() throws {
+        let text = try PlanRenderer.json(PlanDeterminismTests.plan(seed: 1))
+        #expect(text.hasSuffix("}\n"))
+        #expect(text.contains("\n  \"basis\" : {"))
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+        #expect(keys == keys.sorted())
+        #expect(keys.first == "basis" && keys.contains("formatVersion") && keys.contains("planID"))
+    }
+
+    @Test func anEditedPlanIsRefused() throws {
+        let plan = PlanDeterminismTests.plan(seed: 1)
+        var edited = plan
+        edited.changes[0].usernames.append("intruder")
+        let data = try Plan.makeEncoder().encode(edited)
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
+        guard case .edited(let recorded, _) = error else {
+            Issue.record("expected .edited, got \(error)")
+            return
+        }
+        #expect(recorded == plan.planID)
+        #expect(error.description.contains("changed after it was made"))
+    }
+
+    @Test func aFutureFormatVersionIsRefusedClearly() throws {
+        let data = Data(#"{"formatVersion": 2, "changes": []}"#.utf8)
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
+        #expect(error == .unsupportedVersion(2))
+        #expect(error.description.contains("version 2 is not supported"))
+    }
+
+    @Test(arguments: ["", "not json", "[1, 2]", #"{"changes": []}"#])
+    func somethingElseIsNotAPlan(text: String) throws {
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: Data(text.utf8)) }
+        guard case .notAPlan = error else {
+            Issue.record("expected .notAPlan, got \(error)")
+            return
+        }
+    }
+
+    @Test func aDamagedPlanNamesTheField() throws {
+        let text = try PlanRenderer.json(PlanDeterminismTests.plan(seed: 1))
+            .replacingOccurrences(of: "\"toolVersion\"", with: "\"toolVersionX\"")
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: Data(text.utf8)) }
+        #expect(error.description.contains("'toolVersion' is missing"))
+    }
+
+    @Test func timestampsAreISO8601UTC() {
+        #expect(Plan.isoTimestamp(0) == "1970-01-01T00:00:00Z")
+        #expect(Plan.isoTimestamp(1_795_600_800) == "2026-11-25T10:00:00Z")
+        #expect(Plan.isoTimestamp(1_795_600_800 + 3_661.9) == "2026-11-25T11:01:01Z")
+    }
+}
