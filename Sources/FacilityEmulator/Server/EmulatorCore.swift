@@ -28,6 +28,8 @@ final class EmulatorCore: Sendable {
     static let apiPrefix = "/api/v1.2"
     static let tokenPath = "/oauth2/token"
     static let controlPrefix = "/_emulator/"
+    /// The request log keeps this many newest entries, so a long-running emulator does not grow without bound.
+    static let requestLogLimit = 100_000
 
     private struct Guarded {
         var facility: FacilityState
@@ -100,7 +102,10 @@ final class EmulatorCore: Sendable {
         let entry = LoggedRequest(
             method: request.method, path: request.path, caller: caller, status: reply.status, time: arrival,
             effect: isMutating ? reply.effect : nil, dropped: dropped)
-        guarded.withLock { $0.log.append(entry) }
+        guarded.withLock { state in
+            if state.log.count >= Self.requestLogLimit { state.log.removeFirst(state.log.count / 10) }
+            state.log.append(entry)
+        }
         return dropped ? .drop(reply) : .reply(reply)
     }
 
@@ -221,7 +226,9 @@ final class EmulatorCore: Sendable {
             state.issuedTokens = state.issuedTokens.filter { $0.value.expires > time }
             state.issuedTokens[token] = (client.user, expires)
         }
-        return .json(TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
+        var reply = EmulatorReply.json(TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
+        reply.headers["Cache-Control"] = "no-store"
+        return reply
     }
 
     static func randomToken() -> String {
