@@ -44,6 +44,9 @@ struct ControlEndpointTests {
             #expect(try await emulator.api(.get, "/status").status == 200)
             let bad = try await emulator.send(.post, "/_emulator/faults", json: Data(#"{"drop_rate": 2}"#.utf8))
             #expect(bad.status == 422)
+            // The Swift API's camelCase spelling is understood too.
+            _ = try await emulator.send(.post, "/_emulator/faults", json: Data(#"{"latencyMs": 5, "rateLimit": 50}"#.utf8))
+            #expect(await emulator.server.faults == FaultSettings(latencyMs: 5, rateLimit: 50))
         }
     }
 

@@ -36,14 +36,16 @@ struct EmulatorSeedTests {
         let yaml = """
             users: [{name: a, uid: 1}]
             projects: [{id: 1, repo_name: m1, description: x, members: [{user: ghost, role: PI}]}]
-            groups: [{name: g, gid: 2, repo_name: m9, members: [phantom]}]
+            groups: [{name: g, gid: 2, repo_name: m9, members: [phantom]}, {name: h, gid: 2}]
             tokens: [{token: t, user: nobody}]
+            clients: [{client_id: ABCDEFGHIJKLM, user: a, name: ci, public_key_pem: nonsense, expires_at: soon}]
             """
         #expect {
             try EmulatorSeed(yaml: yaml)
         } throws: { error in
             let text = "\(error)"
-            return text.contains("ghost") && text.contains("m9") && text.contains("phantom") && text.contains("nobody")
+            return ["ghost", "m9", "phantom", "nobody", "gid 2", "no usable RSA key", "expires_at soon"]
+                .allSatisfy(text.contains)
         }
     }
 

@@ -2,7 +2,8 @@
 ///
 /// Order per request: rate limit (429 with `Retry-After`), then fail rate (503 before any effect),
 /// then latency; after a mutating request took effect, the drop rate may close the connection unanswered.
-/// JSON keys are snake_case: `latency_ms`, `fail_rate`, `rate_limit`, `drop_rate`; missing keys mean no fault.
+/// JSON keys are snake_case: `latency_ms`, `fail_rate`, `rate_limit`, `drop_rate` (the camelCase
+/// spellings are accepted too); missing keys mean no fault.
 public struct FaultSettings: Codable, Sendable, Hashable {
     /// Delay added to every request, in milliseconds.
     public var latencyMs: Int
@@ -29,11 +30,25 @@ public struct FaultSettings: Codable, Sendable, Hashable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs) ?? 0
-        failRate = try container.decodeIfPresent(Double.self, forKey: .failRate) ?? 0
-        rateLimit = try container.decodeIfPresent(Int.self, forKey: .rateLimit)
-        dropRate = try container.decodeIfPresent(Double.self, forKey: .dropRate) ?? 0
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ camelCase: String, _ type: T.Type) throws -> T? {
+            for name in [key.rawValue, camelCase] {
+                if let value = try container.decodeIfPresent(type, forKey: AnyKey(name)) { return value }
+            }
+            return nil
+        }
+        latencyMs = try value(.latencyMs, "latencyMs", Int.self) ?? 0
+        failRate = try value(.failRate, "failRate", Double.self) ?? 0
+        rateLimit = try value(.rateLimit, "rateLimit", Int.self)
+        dropRate = try value(.dropRate, "dropRate", Double.self) ?? 0
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// What is wrong with these settings, if anything.

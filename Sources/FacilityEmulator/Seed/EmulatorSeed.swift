@@ -320,8 +320,17 @@ extension EmulatorSeed {
                 problems.append("group \(group.name) has member \(member), who is not in users")
             }
         }
-        for client in clients where !usernames.contains(client.user) {
-            problems.append("client \(client.client_id) belongs to \(client.user), who is not in users")
+        for gid in duplicates(groups.map { String($0.gid) }) { problems.append("gid \(gid) is used by two groups") }
+        for client in clients {
+            if !usernames.contains(client.user) {
+                problems.append("client \(client.client_id) belongs to \(client.user), who is not in users")
+            }
+            if (try? ClientAssertionVerifier.publicKey(pem: client.public_key_pem)) == nil {
+                problems.append("client \(client.client_id) has no usable RSA key (2048 bits or more) in public_key_pem")
+            }
+            if ClientAssertionVerifier.parseDate(client.expires_at) == nil {
+                problems.append("client \(client.client_id) has expires_at \(client.expires_at), not an ISO 8601 time")
+            }
         }
         for token in tokens where !usernames.contains(token.user) {
             problems.append("a static token belongs to \(token.user), who is not in users")

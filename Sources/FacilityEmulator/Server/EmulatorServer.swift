@@ -99,7 +99,10 @@ public final class EmulatorServer: Sendable {
     /// Every request answered so far, oldest first (as `GET /_emulator/requests`).
     public func requestLog() async -> [LoggedRequest] { core.requestLog }
 
-    /// Replaces the fault settings; a `seed` restarts the fault randomness.
+    /// The fault settings in force.
+    public var faults: FaultSettings { get async { core.faults } }
+
+    /// Replaces the fault settings.
     public func setFaults(_ faults: FaultSettings) async { core.setFaults(faults) }
 
     /// Replaces the fault settings and restarts the fault randomness from `seed`.
