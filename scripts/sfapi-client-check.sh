@@ -4,6 +4,7 @@
 # (OAuth client credentials with a private_key_jwt assertion, as against the real facility).
 #
 #   scripts/sfapi-client-check.sh            # builds teamctl-emulator (debug) if needed
+#   scripts/sfapi-client-check.sh --fail-rate 0.2 --fault-seed 3   # extra arguments go to the emulator
 #
 # Needs python3 with venv, openssl, and a Swift toolchain. The virtual environment lives in
 # scripts/.venv (ignored by git). Exits non-zero if any check fails.
@@ -46,7 +47,7 @@ cp "$root/examples/facility.yaml" "$work/seed.yaml"
     openssl rsa -in "$work/key.pem" -pubout 2>/dev/null | sed 's/^/      /'
 } >>"$work/seed.yaml"
 
-"$binary" --seed "$work/seed.yaml" --port 0 >"$work/emulator.out" 2>"$work/emulator.err" &
+"$binary" --seed "$work/seed.yaml" --port 0 "$@" >"$work/emulator.out" 2>"$work/emulator.err" &
 emulator_pid=$!
 for _ in $(seq 1 100); do
     grep -q '^listening on ' "$work/emulator.out" 2>/dev/null && break

@@ -41,7 +41,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-seed"), help: "Seed for the random faults, so a run can be repeated.")
     var faultSeed: UInt64 = 1
 
-    @Flag(help: "Log each request's handling (no tokens or bodies are logged).")
+    @Flag(help: "Log each request's method, path and status to standard error (never headers, tokens or bodies).")
     var verbose = false
 
     func validate() throws {

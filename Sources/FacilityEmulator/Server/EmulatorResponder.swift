@@ -45,10 +45,13 @@ struct EmulatorResponder: HTTPResponder {
             host: request.head.authority,
             body: Data(buffer: body),
             fromLoopback: context.isFromLoopback)
+        // Method, path and status only: headers (tokens) and bodies (assertions) are never logged.
         switch await core.handle(incoming) {
         case .reply(let reply):
+            context.logger.debug("\(incoming.method) \(incoming.path) -> \(reply.status)")
             return Self.response(reply)
         case .drop(let reply):
+            context.logger.debug("\(incoming.method) \(incoming.path) -> \(reply.status), answer cut off (drop fault)")
             return Self.cutOffResponse(reply)
         }
     }
