@@ -61,6 +61,16 @@ if [[ -z "$base" ]]; then
 fi
 echo "emulator at $base"
 
+status=0
 "$venv/bin/python" "$root/scripts/sfapi-client-check.py" \
     --api-base "$base/api/v1.2" --token-url "$base/oauth2/token" \
-    --client-id "$client_id" --key "$work/key.pem" --static-token demo-pi
+    --client-id "$client_id" --key "$work/key.pem" --static-token demo-pi || status=$?
+
+# What the emulator saw, from its request log (loopback control endpoint).
+"$venv/bin/python" - "$base/_emulator/requests" <<'PY'
+import collections, json, sys, urllib.request
+log = json.load(urllib.request.urlopen(sys.argv[1]))
+statuses = collections.Counter(entry["status"] for entry in log)
+print(f"emulator saw {len(log)} requests; statuses: {dict(sorted(statuses.items()))}")
+PY
+exit "$status"
