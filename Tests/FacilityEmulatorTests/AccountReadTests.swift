@@ -43,7 +43,8 @@ struct AccountReadTests {
             let bobs = try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded([ProjectStats].self)
             #expect(bobs.map(\.iris_role) == ["Member"])
             #expect(bobs.first?.cpu_hours_given == 10000)
-            let erins = try await emulator.api(.get, "/account/projects", token: "dev-erin").decoded([ProjectStats].self)
+            let erins = try await emulator.api(.get, "/account/projects", token: "dev-erin").decoded(
+                [ProjectStats].self)
             #expect(erins.isEmpty)
         }
     }
@@ -51,7 +52,10 @@ struct AccountReadTests {
     @Test func rolesFollowMembership() async throws {
         try await RunningEmulator.with { emulator in
             let carol = try await emulator.api(.get, "/account/roles", token: "dev-carol").decoded([RoleStats].self)
-            #expect(carol == [RoleStats(id: 1234, description: "Detector calibration", repo_name: "m1234", iris_role: "PI Proxy")])
+            #expect(
+                carol == [
+                    RoleStats(id: 1234, description: "Detector calibration", repo_name: "m1234", iris_role: "PI Proxy")
+                ])
             let dave = try await emulator.api(.get, "/account/roles", token: "dev-dave").decoded([RoleStats].self)
             #expect(dave.map(\.repo_name) == ["m5678"])
         }
@@ -61,7 +65,8 @@ struct AccountReadTests {
         try await RunningEmulator.with { emulator in
             let bob = try await emulator.api(.get, "/account/groups", token: "dev-bob").decoded(GroupList.self)
             #expect(bob.groups.map(\.name) == ["m1234g"])
-            #expect(bob.groups.first?.users == [UserStats(uid: 1001, name: "alice"), UserStats(uid: 1002, name: "bob")])
+            #expect(
+                bob.groups.first?.users == [UserStats(uid: 1001, name: "alice"), UserStats(uid: 1002, name: "bob")])
             // carol manages m1234's groups but is in none of them.
             let carol = try await emulator.api(.get, "/account/groups", token: "dev-carol").decoded(GroupList.self)
             #expect(carol.groups.isEmpty)
@@ -98,13 +103,20 @@ struct AccountReadTests {
     @Test func clientsListOnlyTheCallersClients() async throws {
         let pem = try #require(TestKeys.backing).publicKey.pemRepresentation
         let seed = try TestSeed.seed(clients: [
-            .init(client_id: "ABCDEFGHIJKLM", user: "alice", name: "ci", public_key_pem: pem, expires_at: "2099-01-01T00:00:00Z"),
-            .init(client_id: "NOPQRSTUVWXYZ", user: "bob", name: "laptop", public_key_pem: pem, expires_at: "2099-01-01T00:00:00Z"),
+            .init(
+                client_id: "ABCDEFGHIJKLM", user: "alice", name: "ci", public_key_pem: pem,
+                expires_at: "2099-01-01T00:00:00Z"),
+            .init(
+                client_id: "NOPQRSTUVWXYZ", user: "bob", name: "laptop", public_key_pem: pem,
+                expires_at: "2099-01-01T00:00:00Z"),
         ])
         try await RunningEmulator.with(seed: seed) { emulator in
             let clients = try await emulator.api(.get, "/account/clients", token: "dev-alice").decoded([APIClient].self)
             #expect(clients == [APIClient(name: "ci", clientId: "ABCDEFGHIJKLM", expiresAt: "2099-01-01T00:00:00Z")])
-            #expect(!String(decoding: try await emulator.api(.get, "/account/clients", token: "dev-alice").body, as: UTF8.self)
+            #expect(
+                !String(
+                    decoding: try await emulator.api(.get, "/account/clients", token: "dev-alice").body, as: UTF8.self
+                )
                 .contains("BEGIN"))
         }
     }
@@ -118,7 +130,8 @@ struct AccountReadTests {
                 #expect(response.detailMessage != nil)
                 #expect(response.headers["www-authenticate"] == "Bearer")
             }
-            let write = try await emulator.api(.post, "/account/groups", token: token, form: [("name", "x"), ("repo_name", "m1234")])
+            let write = try await emulator.api(
+                .post, "/account/groups", token: token, form: [("name", "x"), ("repo_name", "m1234")])
             #expect(write.status == 401)
             #expect(await emulator.server.stateSnapshot().groups.count == 2)
         }

@@ -8,8 +8,9 @@ import Testing
 struct ControlEndpointTests {
     @Test func stateIsTheWholeFacilityInTheSeedsShape() async throws {
         try await RunningEmulator.with { emulator in
-            _ = try await emulator.api(.put, "/account/groups/m1234g", token: "dev-alice",
-                                       form: [("usernames", "carol"), ("action", "batch_add")])
+            _ = try await emulator.api(
+                .put, "/account/groups/m1234g", token: "dev-alice",
+                form: [("usernames", "carol"), ("action", "batch_add")])
             let response = try await emulator.send(.get, "/_emulator/state")
             let state = try response.decoded(EmulatorSeed.self)
             var expected = try TestSeed.seed()
@@ -26,7 +27,8 @@ struct ControlEndpointTests {
             _ = try await emulator.api(.get, "/account/groups/otherg", token: "dev-bob")
             _ = try await emulator.api(.get, "/status")
             let log = try await emulator.send(.get, "/_emulator/requests").decoded([LoggedRequest].self)
-            #expect(log.map(\.path) == ["/api/v1.2/account/groups", "/api/v1.2/account/groups/otherg", "/api/v1.2/status"])
+            #expect(
+                log.map(\.path) == ["/api/v1.2/account/groups", "/api/v1.2/account/groups/otherg", "/api/v1.2/status"])
             #expect(log.map(\.caller) == ["bob", "bob", nil])
             #expect(log.map(\.status) == [200, 403, 200])
             #expect(log.allSatisfy { $0.method == "GET" && $0.time >= before - 1 && $0.effect == nil })
@@ -45,7 +47,8 @@ struct ControlEndpointTests {
             let bad = try await emulator.send(.post, "/_emulator/faults", json: Data(#"{"drop_rate": 2}"#.utf8))
             #expect(bad.status == 422)
             // The Swift API's camelCase spelling is understood too.
-            _ = try await emulator.send(.post, "/_emulator/faults", json: Data(#"{"latencyMs": 5, "rateLimit": 50}"#.utf8))
+            _ = try await emulator.send(
+                .post, "/_emulator/faults", json: Data(#"{"latencyMs": 5, "rateLimit": 50}"#.utf8))
             #expect(await emulator.server.faults == FaultSettings(latencyMs: 5, rateLimit: 50))
         }
     }
@@ -55,7 +58,8 @@ struct ControlEndpointTests {
             let body = #"{"repo_name": "m1234", "user": "bob", "cpu_hours": 10.5, "gpu_hours": 2}"#
             #expect(try await emulator.send(.post, "/_emulator/usage", json: Data(body.utf8)).status == 200)
             try await emulator.server.addUsage(repoName: "m1234", user: "bob", cpuHours: 0.5, gpuHours: 0)
-            let bob = try #require(try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded([ProjectStats].self).first)
+            let bob = try #require(
+                try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded([ProjectStats].self).first)
             #expect(bob.cpu_hours_used == 311 && bob.gpu_hours_used == 2)
             #expect(bob.cpu_project_hours_used == 1511.5 && bob.gpu_project_hours_used == 102)
 
@@ -83,8 +87,9 @@ struct ControlEndpointTests {
 
     @Test func controlEndpointsAnswerLoopbackClientsOnly() async throws {
         let core = EmulatorCore(seed: try TestSeed.seed(), faults: .none, faultSeed: 1, tokenTTL: 600)
-        let remote = IncomingRequest(method: "GET", path: "/_emulator/state", query: [:], authorization: nil,
-                                     host: nil, body: Data(), fromLoopback: false)
+        let remote = IncomingRequest(
+            method: "GET", path: "/_emulator/state", query: [:], authorization: nil,
+            host: nil, body: Data(), fromLoopback: false)
         guard case .reply(let reply) = await core.handle(remote) else {
             Issue.record("dropped")
             return

@@ -17,8 +17,10 @@ struct EmulatorCommandTests {
         guard let binary = Self.binary else { return }  // the trait already skipped the test
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--seed", EmulatorSeedTests.repositoryRoot.appendingPathComponent("examples/facility.yaml").path,
-                             "--port", "0"]
+        process.arguments = [
+            "--seed", EmulatorSeedTests.repositoryRoot.appendingPathComponent("examples/facility.yaml").path,
+            "--port", "0",
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -10,7 +10,8 @@ struct EmulatorSeedTests {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func exampleFacilityMatchesTheExampleTeamWithDrift() throws {
-        let seed = try EmulatorSeed.load(path: Self.repositoryRoot.appendingPathComponent("examples/facility.yaml").path)
+        let seed = try EmulatorSeed.load(
+            path: Self.repositoryRoot.appendingPathComponent("examples/facility.yaml").path)
         let project = try #require(seed.projects.first { $0.repo_name == "m4812" })
         #expect(project.members.count == 31)  // the 30 in the manifest, plus olduser who left
         #expect(project.member("amorales")?.role == .pi)
@@ -60,7 +61,9 @@ struct EmulatorSeedTests {
 
     @Test func roleNamesMustBeIrisRoles() {
         #expect(throws: SeedError.self) {
-            try EmulatorSeed(yaml: "users: [{name: a, uid: 1}]\nprojects: [{id: 1, repo_name: m1, members: [{user: a, role: Boss}]}]")
+            try EmulatorSeed(
+                yaml: "users: [{name: a, uid: 1}]\nprojects: [{id: 1, repo_name: m1, members: [{user: a, role: Boss}]}]"
+            )
         }
     }
 }

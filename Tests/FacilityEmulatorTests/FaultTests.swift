@@ -53,7 +53,8 @@ struct FaultTests {
             // Reads are never dropped.
             #expect(try await emulator.api(.get, "/account/groups", token: "dev-alice").status == 200)
             do {
-                let response = try await emulator.api(.post, "/account/groups", token: "dev-alice", form: Self.createForm)
+                let response = try await emulator.api(
+                    .post, "/account/groups", token: "dev-alice", form: Self.createForm)
                 Issue.record("expected no answer, got \(response.status)")
             } catch let error as TransportError {
                 guard case .connectionFailed = error else {
@@ -99,7 +100,8 @@ struct FaultTests {
     }
 
     @Test(arguments: [
-        FaultSettings(latencyMs: -1), FaultSettings(failRate: 1.5), FaultSettings(rateLimit: 0), FaultSettings(dropRate: -0.1),
+        FaultSettings(latencyMs: -1), FaultSettings(failRate: 1.5), FaultSettings(rateLimit: 0),
+        FaultSettings(dropRate: -0.1),
     ])
     func invalidFaultSettingsAreRefused(_ faults: FaultSettings) async throws {
         #expect(!faults.problems.isEmpty)

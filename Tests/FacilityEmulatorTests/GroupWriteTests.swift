@@ -15,7 +15,8 @@ struct GroupWriteTests {
             let group = try response.decoded(GroupStats.self)
             #expect(group == GroupStats(gid: 60008, name: "newgrp", users: []))
             let state = await emulator.server.stateSnapshot()
-            #expect(state.groups.last == EmulatorSeed.Group(name: "newgrp", gid: 60008, repo_name: "m1234", members: []))
+            #expect(
+                state.groups.last == EmulatorSeed.Group(name: "newgrp", gid: 60008, repo_name: "m1234", members: []))
         }
     }
 
@@ -62,11 +63,13 @@ struct GroupWriteTests {
         try await RunningEmulator.with { emulator in
             let response = try await emulator.api(.post, "/account/groups", token: "dev-alice", form: [])
             #expect(response.status == 422)
-            #expect(response.validationIssues == [
-                ValidationIssue(loc: ["body", "name"], msg: "field required", type: "value_error.missing"),
-                ValidationIssue(loc: ["body", "repo_name"], msg: "field required", type: "value_error.missing"),
-            ])
-            let put = try await emulator.api(.put, "/account/groups/m1234g", token: "dev-alice", form: [("action", "batch_add")])
+            #expect(
+                response.validationIssues == [
+                    ValidationIssue(loc: ["body", "name"], msg: "field required", type: "value_error.missing"),
+                    ValidationIssue(loc: ["body", "repo_name"], msg: "field required", type: "value_error.missing"),
+                ])
+            let put = try await emulator.api(
+                .put, "/account/groups/m1234g", token: "dev-alice", form: [("action", "batch_add")])
             #expect(put.validationIssues.map(\.loc) == [["body", "usernames"]])
         }
     }
@@ -117,14 +120,16 @@ struct GroupWriteTests {
     @Test func membersMayNotChangeGroupsAndBadActionsAre422() async throws {
         try await RunningEmulator.with { emulator in
             let byMember = try await emulator.api(
-                .put, "/account/groups/m1234g", token: "dev-bob", form: [("usernames", "carol"), ("action", "batch_add")])
+                .put, "/account/groups/m1234g", token: "dev-bob",
+                form: [("usernames", "carol"), ("action", "batch_add")])
             #expect(byMember.status == 403)
             let badAction = try await emulator.api(
                 .put, "/account/groups/m1234g", token: "dev-alice", form: [("usernames", "carol"), ("action", "add")])
             #expect(badAction.status == 422)
             #expect(badAction.validationIssues.first?.type == "type_error.enum")
             let missingGroup = try await emulator.api(
-                .put, "/account/groups/nosuch", token: "dev-alice", form: [("usernames", "carol"), ("action", "batch_add")])
+                .put, "/account/groups/nosuch", token: "dev-alice",
+                form: [("usernames", "carol"), ("action", "batch_add")])
             #expect(missingGroup.status == 404)
             #expect(await emulator.server.stateSnapshot().groups.first?.members == ["alice", "bob"])
         }

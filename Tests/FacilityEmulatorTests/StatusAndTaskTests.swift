@@ -24,11 +24,13 @@ struct StatusAndTaskTests {
             #expect(planned.map { $0.map(\.status) } == [["Planned"], ["Planned"]])
             let perlmutter = try await emulator.api(.get, "/status/outages/perlmutter").decoded([Outage].self)
             #expect(perlmutter.count == 2)
-            let plannedPerlmutter = try await emulator.api(.get, "/status/outages/planned/perlmutter").decoded([Outage].self)
+            let plannedPerlmutter = try await emulator.api(.get, "/status/outages/planned/perlmutter").decoded(
+                [Outage].self)
             #expect(plannedPerlmutter.map(\.description) == ["maintenance"])
             let notes = try await emulator.api(.get, "/status/notes").decoded([[EmulatorSeed.Note]].self)
             #expect(notes.first?.first?.notes == "scratch is slow")
-            let perlmutterNotes = try await emulator.api(.get, "/status/notes/perlmutter").decoded([EmulatorSeed.Note].self)
+            let perlmutterNotes = try await emulator.api(.get, "/status/notes/perlmutter").decoded(
+                [EmulatorSeed.Note].self)
             #expect(perlmutterNotes.count == 1)
         }
     }
@@ -40,7 +42,9 @@ struct StatusAndTaskTests {
             #expect(tasks.map(\.id) == ["11", "12"])
             // `result` is always present, null when empty, as the Python client requires.
             #expect(String(decoding: list.body, as: UTF8.self).contains(#""result":null"#))
-            #expect(try await emulator.api(.get, "/tasks/11", token: "dev-alice").decoded(FacilityTask.self).status == "completed")
+            #expect(
+                try await emulator.api(.get, "/tasks/11", token: "dev-alice").decoded(FacilityTask.self).status
+                    == "completed")
             #expect(try await emulator.api(.get, "/tasks/13", token: "dev-alice").status == 404)
             let cancelled = try await emulator.api(.delete, "/tasks/12", token: "dev-alice").decoded(FacilityTask.self)
             #expect(cancelled.status == "cancelled")

@@ -71,7 +71,8 @@ struct TokenEndpointTests {
             case .expired: assertion = try await Self.assertion(aud: aud, expiresIn: -60)
             case .otherKey: assertion = try await Self.assertion(aud: aud, key: TestKeys.other)
             case .subjectDiffers: assertion = try await Self.assertion(sub: "SOMEONEELSE01", aud: aud)
-            case .unknownClient: assertion = try await Self.assertion(iss: "UNKNOWNCLIENT", sub: "UNKNOWNCLIENT", aud: aud)
+            case .unknownClient:
+                assertion = try await Self.assertion(iss: "UNKNOWNCLIENT", sub: "UNKNOWNCLIENT", aud: aud)
             }
             let response = try await emulator.send(.post, "/oauth2/token", form: Self.tokenForm(assertion))
             #expect(response.status == 401)
@@ -94,8 +95,19 @@ struct TokenEndpointTests {
     @Test(arguments: [
         ([("grant_type", "password")], "unsupported_grant_type"),
         ([("grant_type", "client_credentials")], "invalid_request"),
-        ([("grant_type", "client_credentials"), ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")], "invalid_request"),
-        ([("grant_type", "client_credentials"), ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", "x.y.z")], "invalid_client"),
+        (
+            [
+                ("grant_type", "client_credentials"),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+            ], "invalid_request"
+        ),
+        (
+            [
+                ("grant_type", "client_credentials"),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", "x.y.z"),
+            ], "invalid_client"
+        ),
     ])
     func malformedTokenRequestsAreRefused(form: [(String, String)], error: String) async throws {
         try await RunningEmulator.with(seed: Self.seed()) { emulator in
@@ -107,30 +119,42 @@ struct TokenEndpointTests {
 
     @Test func issuedTokensExpireAfterTheirTTL() async throws {
         let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        let core = EmulatorCore(seed: try Self.seed(), faults: .none, faultSeed: 1, tokenTTL: 600, now: { clock.withLock { $0 } })
+        let core = EmulatorCore(
+            seed: try Self.seed(), faults: .none, faultSeed: 1, tokenTTL: 600, now: { clock.withLock { $0 } })
         core.setTokenURL("http://127.0.0.1:1/oauth2/token")
         let keys = JWTKeyCollection()
-        await keys.add(rsa: try Insecure.RSA.PrivateKey(backing: try #require(TestKeys.backing)), digestAlgorithm: .sha256)
-        let assertion = try await keys.sign(AssertionClaims(
-            iss: .init(value: Self.clientID), sub: .init(value: Self.clientID),
-            aud: .init(value: ["http://127.0.0.1:1/oauth2/token"]), exp: .init(value: Date.distantFuture),
-            iat: .init(value: Date()), jti: .init(value: "1")))
-        func request(_ method: String, _ path: String, authorization: String? = nil, body: String = "") -> IncomingRequest {
-            IncomingRequest(method: method, path: path, query: [:], authorization: authorization, host: "127.0.0.1:1",
-                            body: Data(body.utf8), fromLoopback: true)
+        await keys.add(
+            rsa: try Insecure.RSA.PrivateKey(backing: try #require(TestKeys.backing)), digestAlgorithm: .sha256)
+        let assertion = try await keys.sign(
+            AssertionClaims(
+                iss: .init(value: Self.clientID), sub: .init(value: Self.clientID),
+                aud: .init(value: ["http://127.0.0.1:1/oauth2/token"]), exp: .init(value: Date.distantFuture),
+                iat: .init(value: Date()), jti: .init(value: "1")))
+        func request(_ method: String, _ path: String, authorization: String? = nil, body: String = "")
+            -> IncomingRequest
+        {
+            IncomingRequest(
+                method: method, path: path, query: [:], authorization: authorization, host: "127.0.0.1:1",
+                body: Data(body.utf8), fromLoopback: true)
         }
-        guard case .reply(let reply) = await core.handle(request(
-            "POST", "/oauth2/token", body: RunningEmulator.formEncode(Self.tokenForm(assertion))))
+        guard
+            case .reply(let reply) = await core.handle(
+                request(
+                    "POST", "/oauth2/token", body: RunningEmulator.formEncode(Self.tokenForm(assertion))))
         else { Issue.record("token request was dropped"); return }
         let token = try JSONDecoder().decode(TokenResponse.self, from: reply.body).access_token
 
         clock.withLock { $0 += 599 }
-        guard case .reply(let fresh) = await core.handle(request("GET", "/api/v1.2/account/", authorization: "Bearer \(token)"))
+        guard
+            case .reply(let fresh) = await core.handle(
+                request("GET", "/api/v1.2/account/", authorization: "Bearer \(token)"))
         else { Issue.record("request was dropped"); return }
         #expect(fresh.status == 200)
 
         clock.withLock { $0 += 2 }
-        guard case .reply(let stale) = await core.handle(request("GET", "/api/v1.2/account/", authorization: "Bearer \(token)"))
+        guard
+            case .reply(let stale) = await core.handle(
+                request("GET", "/api/v1.2/account/", authorization: "Bearer \(token)"))
         else { Issue.record("request was dropped"); return }
         #expect(stale.status == 401)
     }

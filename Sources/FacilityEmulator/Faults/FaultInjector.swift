@@ -27,7 +27,8 @@ struct FaultInjector {
     mutating func decide(caller: String, isMutating: Bool, now: Double) -> FaultDecision {
         if let limit = settings.rateLimit {
             let second = Int(now.rounded(.down))
-            var window: (second: Int, count: Int) = windows[caller].flatMap { $0.second == second ? $0 : nil } ?? (second, 0)
+            var window: (second: Int, count: Int) =
+                windows[caller].flatMap { $0.second == second ? $0 : nil } ?? (second, 0)
             window.count += 1
             windows[caller] = window
             if window.count > limit { return .rateLimited(retryAfter: 1) }

@@ -154,7 +154,9 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
         public var files_used: Double?
 
         /// Creates an amount.
-        public init(bytes_given: Double? = nil, bytes_used: Double? = nil, files_given: Double? = nil, files_used: Double? = nil) {
+        public init(
+            bytes_given: Double? = nil, bytes_used: Double? = nil, files_given: Double? = nil, files_used: Double? = nil
+        ) {
             self.bytes_given = bytes_given
             self.bytes_used = bytes_used
             self.files_given = files_given
@@ -326,7 +328,8 @@ extension EmulatorSeed {
                 problems.append("client \(client.client_id) belongs to \(client.user), who is not in users")
             }
             if (try? ClientAssertionVerifier.publicKey(pem: client.public_key_pem)) == nil {
-                problems.append("client \(client.client_id) has no usable RSA key (2048 bits or more) in public_key_pem")
+                problems.append(
+                    "client \(client.client_id) has no usable RSA key (2048 bits or more) in public_key_pem")
             }
             if ClientAssertionVerifier.parseDate(client.expires_at) == nil {
                 problems.append("client \(client.client_id) has expires_at \(client.expires_at), not an ISO 8601 time")

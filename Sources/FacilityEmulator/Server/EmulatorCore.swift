@@ -43,9 +43,12 @@ final class EmulatorCore: Sendable {
     let tokenTTL: Int
     private let now: @Sendable () -> Date
 
-    init(seed: EmulatorSeed, faults: FaultSettings, faultSeed: UInt64, tokenTTL: Int,
-         now: @escaping @Sendable () -> Date = { Date() }) {
-        guarded = Mutex(Guarded(facility: FacilityState(seed: seed), faults: FaultInjector(settings: faults, seed: faultSeed)))
+    init(
+        seed: EmulatorSeed, faults: FaultSettings, faultSeed: UInt64, tokenTTL: Int,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        guarded = Mutex(
+            Guarded(facility: FacilityState(seed: seed), faults: FaultInjector(settings: faults, seed: faultSeed)))
         self.tokenTTL = tokenTTL
         self.now = now
     }
@@ -63,7 +66,9 @@ final class EmulatorCore: Sendable {
         }
     }
     func addUsage(repoName: String, user: String, cpuHours: Double, gpuHours: Double) -> EmulatorReply {
-        guarded.withLock { $0.facility.addUsage(repoName: repoName, user: user, cpuHours: cpuHours, gpuHours: gpuHours) }
+        guarded.withLock {
+            $0.facility.addUsage(repoName: repoName, user: user, cpuHours: cpuHours, gpuHours: gpuHours)
+        }
     }
     func setSystemStatus(name: String, status: SystemStatus.State) {
         let date = now()
@@ -90,7 +95,8 @@ final class EmulatorCore: Sendable {
         let reply: EmulatorReply
         switch decision {
         case .rateLimited(let retryAfter):
-            reply = .error(429, "Too many requests; retry after \(retryAfter) s", headers: ["Retry-After": "\(retryAfter)"])
+            reply = .error(
+                429, "Too many requests; retry after \(retryAfter) s", headers: ["Retry-After": "\(retryAfter)"])
         case .failed:
             reply = .error(503, "Service temporarily unavailable (emulated fault); nothing was changed")
         case .proceed(let latencyMs, let drop):
@@ -142,7 +148,8 @@ final class EmulatorCore: Sendable {
         let form = FormBody(request.body)
         return guarded.withLock { state -> EmulatorReply in
             switch (method, segments) {
-            case ("GET", ["account"]): return state.facility.userInfo(caller: caller, username: request.query["username"])
+            case ("GET", ["account"]):
+                return state.facility.userInfo(caller: caller, username: request.query["username"])
             case ("GET", ["account", "projects"]): return state.facility.projects(caller: caller)
             case ("GET", ["account", "roles"]): return state.facility.roles(caller: caller)
             case ("GET", ["account", "groups"]): return state.facility.groups(caller: caller)
@@ -184,7 +191,8 @@ final class EmulatorCore: Sendable {
             case 2 where path == ["outages", "planned"]: return facility.outages(plannedOnly: true)
             case 2 where path[0] == "outages": return facility.outages(of: path[1], plannedOnly: false)
             case 2 where path[0] == "notes": return facility.notes(of: path[1])
-            case 3 where path[0] == "outages" && path[1] == "planned": return facility.outages(of: path[2], plannedOnly: true)
+            case 3 where path[0] == "outages" && path[1] == "planned":
+                return facility.outages(of: path[2], plannedOnly: true)
             default: return .error(404, "Not Found")
             }
         }
@@ -226,7 +234,8 @@ final class EmulatorCore: Sendable {
             state.issuedTokens = state.issuedTokens.filter { $0.value.expires > time }
             state.issuedTokens[token] = (client.user, expires)
         }
-        var reply = EmulatorReply.json(TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
+        var reply = EmulatorReply.json(
+            TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
         reply.headers["Cache-Control"] = "no-store"
         return reply
     }
@@ -249,7 +258,10 @@ final class EmulatorCore: Sendable {
         case ("GET", "faults"): return .json(faults)
         case ("POST", "faults"):
             guard let settings = try? JSONCoding.decoder.decode(FaultSettings.self, from: request.body) else {
-                return .error(422, "Expected JSON such as {\"latency_ms\": 0, \"fail_rate\": 0, \"rate_limit\": null, \"drop_rate\": 0}")
+                return .error(
+                    422,
+                    "Expected JSON such as {\"latency_ms\": 0, \"fail_rate\": 0, \"rate_limit\": null, \"drop_rate\": 0}"
+                )
             }
             guard settings.problems.isEmpty else { return .error(422, settings.problems.joined(separator: "; ")) }
             let seed = (try? JSONCoding.decoder.decode(FaultSeed.self, from: request.body))?.seed
@@ -257,10 +269,12 @@ final class EmulatorCore: Sendable {
             return .json(settings)
         case ("POST", "usage"):
             guard let usage = try? JSONCoding.decoder.decode(UsageChange.self, from: request.body) else {
-                return .error(422, "Expected JSON {\"repo_name\": ..., \"user\": ..., \"cpu_hours\": ..., \"gpu_hours\": ...}")
+                return .error(
+                    422, "Expected JSON {\"repo_name\": ..., \"user\": ..., \"cpu_hours\": ..., \"gpu_hours\": ...}")
             }
-            return addUsage(repoName: usage.repo_name, user: usage.user, cpuHours: usage.cpu_hours ?? 0,
-                            gpuHours: usage.gpu_hours ?? 0)
+            return addUsage(
+                repoName: usage.repo_name, user: usage.user, cpuHours: usage.cpu_hours ?? 0,
+                gpuHours: usage.gpu_hours ?? 0)
         case ("POST", "systems"):
             guard let change = try? JSONCoding.decoder.decode(SystemChange.self, from: request.body),
                 let status = SystemStatus.State(rawValue: change.status)

@@ -21,7 +21,9 @@ public final class EmulatorServer: Sendable {
     /// The port the server listens on (the chosen one when started with port 0).
     public let port: Int
 
-    private init(core: EmulatorCore, runTask: Task<Void, any Error>, serviceGroup: ServiceGroup, host: String, port: Int) {
+    private init(
+        core: EmulatorCore, runTask: Task<Void, any Error>, serviceGroup: ServiceGroup, host: String, port: Int
+    ) {
         self.core = core
         self.runTask = runTask
         self.serviceGroup = serviceGroup
@@ -76,7 +78,8 @@ public final class EmulatorServer: Sendable {
             }
             throw StartError(description: "cannot listen on \(host):\(port): the server stopped before it started")
         }
-        let server = EmulatorServer(core: core, runTask: runTask, serviceGroup: serviceGroup, host: host, port: boundPort)
+        let server = EmulatorServer(
+            core: core, runTask: runTask, serviceGroup: serviceGroup, host: host, port: boundPort)
         core.setTokenURL(server.tokenURL.absoluteString)
         return server
     }

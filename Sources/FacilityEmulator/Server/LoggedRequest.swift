@@ -16,7 +16,9 @@ public struct LoggedRequest: Codable, Sendable, Hashable {
     public var dropped: Bool
 
     /// Creates a log entry.
-    public init(method: String, path: String, caller: String?, status: Int, time: Double, effect: Bool?, dropped: Bool = false) {
+    public init(
+        method: String, path: String, caller: String?, status: Int, time: Double, effect: Bool?, dropped: Bool = false
+    ) {
         self.method = method
         self.path = path
         self.caller = caller

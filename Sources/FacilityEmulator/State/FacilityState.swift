@@ -43,9 +43,10 @@ struct FacilityState: Sendable {
 
     /// `GET /account/projects`: the caller's projects, with the caller's share and the project totals.
     func projects(caller: String) -> EmulatorReply {
-        .json(seed.projects.compactMap { project in
-            project.member(caller).map { projectStats(project, member: $0) }
-        })
+        .json(
+            seed.projects.compactMap { project in
+                project.member(caller).map { projectStats(project, member: $0) }
+            })
     }
 
     func projectStats(_ project: EmulatorSeed.Project, member: EmulatorSeed.Member) -> ProjectStats {
@@ -92,12 +93,14 @@ struct FacilityState: Sendable {
 
     /// `GET /account/roles`: one entry per project the caller belongs to.
     func roles(caller: String) -> EmulatorReply {
-        .json(seed.projects.compactMap { project in
-            project.member(caller).map {
-                RoleStats(id: project.id, description: project.description, repo_name: project.repo_name,
-                          iris_role: $0.role.rawValue)
-            }
-        })
+        .json(
+            seed.projects.compactMap { project in
+                project.member(caller).map {
+                    RoleStats(
+                        id: project.id, description: project.description, repo_name: project.repo_name,
+                        iris_role: $0.role.rawValue)
+                }
+            })
     }
 
     /// `GET /account/groups`: the groups the caller is a member of.
@@ -110,7 +113,8 @@ struct FacilityState: Sendable {
         guard let index = groupIndex(name) else { return .error(404, "Group \(name) not found") }
         let group = seed.groups[index]
         guard group.members.contains(caller) || canManageGroups(of: group.repo_name, user: caller) else {
-            return .error(403, "User \(caller) may not read group \(name): not a member, nor a PI or PI Proxy of its project")
+            return .error(
+                403, "User \(caller) may not read group \(name): not a member, nor a PI or PI Proxy of its project")
         }
         return .json(groupStats(group))
     }
@@ -121,7 +125,9 @@ struct FacilityState: Sendable {
     /// does so, and a client that wants members sends a `batch_add` afterwards.
     mutating func createGroup(name: String?, repoName: String?, caller: String) -> EmulatorReply {
         var issues: [ValidationIssue] = []
-        if name == nil { issues.append(.init(loc: ["body", "name"], msg: "field required", type: "value_error.missing")) }
+        if name == nil {
+            issues.append(.init(loc: ["body", "name"], msg: "field required", type: "value_error.missing"))
+        }
         if repoName == nil {
             issues.append(.init(loc: ["body", "repo_name"], msg: "field required", type: "value_error.missing"))
         }
@@ -143,21 +149,27 @@ struct FacilityState: Sendable {
     static func groupNameIssues(_ name: String) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         if name.isEmpty {
-            issues.append(.init(loc: ["body", "name"], msg: "ensure this value has at least 1 characters",
-                                type: "value_error.any_str.min_length"))
+            issues.append(
+                .init(
+                    loc: ["body", "name"], msg: "ensure this value has at least 1 characters",
+                    type: "value_error.any_str.min_length"))
         }
         if name.count > 8 {
-            issues.append(.init(loc: ["body", "name"], msg: "ensure this value has at most 8 characters",
-                                type: "value_error.any_str.max_length"))
+            issues.append(
+                .init(
+                    loc: ["body", "name"], msg: "ensure this value has at most 8 characters",
+                    type: "value_error.any_str.max_length"))
         }
         if !name.unicodeScalars.allSatisfy(\.isASCII) {
-            issues.append(.init(loc: ["body", "name"], msg: "group names must be ASCII", type: "value_error.str.ascii"))
+            issues.append(
+                .init(loc: ["body", "name"], msg: "group names must be ASCII", type: "value_error.str.ascii"))
         }
         return issues
     }
 
     /// `PUT /account/groups/{name}`: batch add or remove, all usernames or none, with set semantics.
-    mutating func changeGroup(named name: String, usernames: String?, action: String?, caller: String) -> EmulatorReply {
+    mutating func changeGroup(named name: String, usernames: String?, action: String?, caller: String) -> EmulatorReply
+    {
         var issues: [ValidationIssue] = []
         if usernames == nil {
             issues.append(.init(loc: ["body", "usernames"], msg: "field required", type: "value_error.missing"))
@@ -166,10 +178,11 @@ struct FacilityState: Sendable {
         if action == nil {
             issues.append(.init(loc: ["body", "action"], msg: "field required", type: "value_error.missing"))
         } else if groupAction == nil {
-            issues.append(.init(
-                loc: ["body", "action"],
-                msg: "value is not a valid enumeration member; permitted: 'batch_add', 'batch_remove'",
-                type: "type_error.enum"))
+            issues.append(
+                .init(
+                    loc: ["body", "action"],
+                    msg: "value is not a valid enumeration member; permitted: 'batch_add', 'batch_remove'",
+                    type: "type_error.enum"))
         }
         let names = (usernames ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
@@ -180,17 +193,20 @@ struct FacilityState: Sendable {
         guard let index = groupIndex(name) else { return .error(404, "Group \(name) not found") }
         let group = seed.groups[index]
         guard canManageGroups(of: group.repo_name, user: caller) else {
-            return .error(403, "User \(caller) is not a PI or PI Proxy of the project owning \(name) and may not change it")
+            return .error(
+                403, "User \(caller) is not a PI or PI Proxy of the project owning \(name) and may not change it")
         }
         // Check every name before changing anything: a PUT applies all usernames or none.
         if let unknown = names.first(where: { user($0) == nil }) { return .error(404, "User \(unknown) not found") }
         if groupAction == .batchAdd, let repo = group.repo_name {
             let outsiders = names.filter { role(of: $0, in: repo) == nil }
             if !outsiders.isEmpty {
-                return .validation(outsiders.map {
-                    ValidationIssue(loc: ["body", "usernames"],
-                                    msg: "User \($0) is not a member of project \(repo)", type: "value_error")
-                })
+                return .validation(
+                    outsiders.map {
+                        ValidationIssue(
+                            loc: ["body", "usernames"],
+                            msg: "User \($0) is not a member of project \(repo)", type: "value_error")
+                    })
             }
         }
         var members = Set(group.members)
@@ -205,9 +221,10 @@ struct FacilityState: Sendable {
 
     /// `GET /account/clients`: the caller's API clients.
     func clients(caller: String) -> EmulatorReply {
-        .json(seed.clients.filter { $0.user == caller }.map {
-            APIClient(name: $0.name, clientId: $0.client_id, expiresAt: $0.expires_at, comments: $0.comments)
-        })
+        .json(
+            seed.clients.filter { $0.user == caller }.map {
+                APIClient(name: $0.name, clientId: $0.client_id, expiresAt: $0.expires_at, comments: $0.comments)
+            })
     }
 
     // MARK: /status
@@ -278,9 +295,11 @@ struct FacilityState: Sendable {
             return .error(404, "User \(user) is not a member of \(repoName)")
         }
         var project = seed.projects[index]
-        project.cpu_hours_used = (project.cpu_hours_used ?? project.members.reduce(0) { $0 + ($1.cpu_hours_used ?? 0) })
+        project.cpu_hours_used =
+            (project.cpu_hours_used ?? project.members.reduce(0) { $0 + ($1.cpu_hours_used ?? 0) })
             + cpuHours
-        project.gpu_hours_used = (project.gpu_hours_used ?? project.members.reduce(0) { $0 + ($1.gpu_hours_used ?? 0) })
+        project.gpu_hours_used =
+            (project.gpu_hours_used ?? project.members.reduce(0) { $0 + ($1.gpu_hours_used ?? 0) })
             + gpuHours
         project.members[memberIndex].cpu_hours_used = (project.members[memberIndex].cpu_hours_used ?? 0) + cpuHours
         project.members[memberIndex].gpu_hours_used = (project.members[memberIndex].gpu_hours_used ?? 0) + gpuHours

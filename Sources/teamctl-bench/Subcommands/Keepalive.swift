@@ -7,7 +7,8 @@ extension BenchCommand {
     /// Many small keep-alive requests from concurrent clients: shows the emulator and transport add no stalls.
     struct Keepalive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send N keep-alive GET /account/groups requests from C concurrent clients to an in-process emulator.")
+            abstract:
+                "Send N keep-alive GET /account/groups requests from C concurrent clients to an in-process emulator.")
 
         @Option(help: "Total number of requests.")
         var requests = 1000
@@ -32,11 +33,15 @@ extension BenchCommand {
             for run in 1...runs {
                 let result = try await measure(url: url)
                 let sorted = result.latencies.sorted()
-                func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-                print(String(
-                    format: "run %d: %.3f s total, %.0f req/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d",
-                    run, result.total, Double(requests) / result.total, percentile(0.5), percentile(0.99),
-                    (sorted.last ?? 0) * 1000, result.errors))
+                func percentile(_ p: Double) -> Double {
+                    sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000
+                }
+                print(
+                    String(
+                        format:
+                            "run %d: %.3f s total, %.0f req/s, latency p50 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d",
+                        run, result.total, Double(requests) / result.total, percentile(0.5), percentile(0.99),
+                        (sorted.last ?? 0) * 1000, result.errors))
             }
             await server.shutdown()
         }
