@@ -9,12 +9,17 @@ public struct ManifestLimits: Sendable, Hashable {
     public var maxNesting: Int
     /// The longest value (scalar), in characters.
     public var maxScalarLength: Int
+    /// The most diagnostics reported for one file; the rest are summed up in one last diagnostic.
+    public var maxDiagnosticsPerFile: Int
 
     /// Creates limits.
-    public init(maxFileBytes: Int = 4 << 20, maxNesting: Int = 32, maxScalarLength: Int = 1024) {
+    public init(
+        maxFileBytes: Int = 4 << 20, maxNesting: Int = 32, maxScalarLength: Int = 1024, maxDiagnosticsPerFile: Int = 200
+    ) {
         self.maxFileBytes = maxFileBytes
         self.maxNesting = maxNesting
         self.maxScalarLength = maxScalarLength
+        self.maxDiagnosticsPerFile = maxDiagnosticsPerFile
     }
 
     /// The limits `teamctl` uses.

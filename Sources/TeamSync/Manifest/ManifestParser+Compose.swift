@@ -13,9 +13,13 @@ extension ManifestParser {
     /// skips the masked key.
     mutating func compose(_ original: String) -> Node? {
         var text = original
-        for attempt in 0...Self.maxDuplicateKeys {
+        // Each duplicate costs a full parse; keep the extra parsing to about 4 MiB whatever the file's size.
+        let attempts = min(Self.maxDuplicateKeys, (4 << 20) / max(1, original.utf8.count))
+        for attempt in 0...attempts {
             do {
-                let parser = try Parser(yaml: text)
+                // The basic resolver tags every plain scalar as text: values are read as text here anyway, and it spares
+                // Yams a round of regular expressions per key when it hashes mapping keys.
+                let parser = try Parser(yaml: text, resolver: .basic)
                 guard let root = try parser.singleRoot(), !isNull(root) else {
                     report(.error, "the manifest is empty", at: SourcePosition(line: 1, column: 1),
                            hint: "a manifest starts with 'version: 1', 'project: NAME' and 'members:'")
@@ -25,7 +29,7 @@ extension ManifestParser {
             } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
                 let key = duplicates.first ?? ""
                 let first = SourcePosition(line: context.mark.line, column: context.mark.column)
-                guard attempt < Self.maxDuplicateKeys,
+                guard attempt < attempts,
                     let repeated = DuplicateKeyMask.repeatedKey(after: first, key: key, in: text),
                     let masked = DuplicateKeyMask.mask(repeated, in: text, seed: attempt)
                 else {

@@ -21,6 +21,8 @@ struct ManifestParser {
     var diagnostics: [Diagnostic] = []
     /// Positions of duplicate keys already reported and masked out of the text (see `compose`).
     var maskedKeys: Set<SourcePosition> = []
+    /// Diagnostics past `limits.maxDiagnosticsPerFile`, counted instead of kept.
+    var droppedDiagnostics = 0
     var memberLocations: [String: SourcePosition] = [:]
     var groupLocations: [String: SourcePosition] = [:]
 
@@ -33,6 +35,11 @@ struct ManifestParser {
     static func parse(_ text: String, file: String, today: CalendarDay, limits: ManifestLimits) -> Outcome {
         var parser = ManifestParser(file: file, today: today, limits: limits)
         let loaded = parser.run(text)
+        if parser.droppedDiagnostics > 0 {
+            parser.diagnostics.append(
+                .error("\(parser.droppedDiagnostics) more problems not shown", file: file, line: 0, column: 0,
+                       hint: "fix the ones above and run 'teamctl validate' again"))
+        }
         let failed = parser.diagnostics.contains { $0.severity == .error }
         return Outcome(loaded: failed ? nil : loaded, diagnostics: parser.diagnostics)
     }
@@ -50,6 +57,10 @@ struct ManifestParser {
     // MARK: - Reporting
 
     mutating func report(_ severity: Diagnostic.Severity, _ message: String, at position: SourcePosition, hint: String? = nil) {
+        guard diagnostics.count < limits.maxDiagnosticsPerFile else {
+            droppedDiagnostics += 1
+            return
+        }
         diagnostics.append(
             Diagnostic(severity: severity, file: file, line: position.line, column: position.column,
                        message: message, hint: hint))

@@ -117,3 +117,14 @@ struct HostileManifestTests {
         #expect(found.first?.message.hasPrefix("invalid YAML") == true, "\(found.map(\.description))")
     }
 }
+
+extension HostileManifestTests {
+    @Test func aFloodOfProblemsIsCappedPerFile() {
+        let yaml = "version: 1\nproject: m1\nmembers: {a: {}}\npermissions:\n  p: ["
+            + Array(repeating: "a", count: 50_000).joined(separator: ",") + "]\n"
+        let found = diagnostics(yaml)
+        let limit = ManifestLimits.standard.maxDiagnosticsPerFile
+        #expect(found.count == limit + 1)
+        #expect(found.last?.message == "\(50_000 - 1 - limit) more problems not shown")
+    }
+}
