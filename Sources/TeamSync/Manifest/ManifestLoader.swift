@@ -17,28 +17,33 @@ public enum ManifestLoader {
         var diagnostics: [Diagnostic] = []
         var manifests: [LoadedManifest] = []
         var projects: [String: String] = [:]  // project -> the first file that governs it
-        for file in expand(paths, diagnostics: &diagnostics) {
-            let text: String
-            switch ManifestFile.read(file, limits: limits) {
-            case .text(let read): text = read
-            case .refused(let diagnostic):
-                diagnostics.append(diagnostic)
-                continue
-            }
-            var outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
-            if let loaded = outcome.loaded {
-                let project = loaded.manifest.project
-                if let other = projects[project] {
-                    let (line, column) = loaded.locationOfProject
-                    outcome.diagnostics.append(
-                        .error("project '\(project)' is also governed by \(other)", file: file, line: line,
-                               column: column, hint: "a project appears in one file only; merge \(file) into \(other)"))
-                } else {
-                    projects[project] = file
-                    manifests.append(loaded)
+        var seen: Set<String> = []  // a file named twice (directly and through its directory) is read once
+        for path in paths {
+            for file in expand([path], diagnostics: &diagnostics)
+            where seen.insert(URL(fileURLWithPath: file).resolvingSymlinksInPath().path).inserted {
+                let text: String
+                switch ManifestFile.read(file, limits: limits) {
+                case .text(let read): text = read
+                case .refused(let diagnostic):
+                    diagnostics.append(diagnostic)
+                    continue
                 }
+                var outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
+                if let loaded = outcome.loaded {
+                    let project = loaded.manifest.project
+                    if let other = projects[project] {
+                        let (line, column) = loaded.locationOfProject
+                        outcome.diagnostics.append(
+                            .error("project '\(project)' is also governed by \(other)", file: file, line: line,
+                                   column: column,
+                                   hint: "a project appears in one file only; merge \(file) into \(other)"))
+                    } else {
+                        projects[project] = file
+                        manifests.append(loaded)
+                    }
+                }
+                diagnostics += outcome.diagnostics
             }
-            diagnostics += outcome.diagnostics
         }
         return (manifests, diagnostics)
     }

@@ -131,4 +131,18 @@ struct ManifestLoaderTests {
         ])
         #expect(error.description.contains("the team manifest has 3 errors"))
     }
+
+    @Test func aFileNamedTwiceIsReadOnce() throws {
+        let example = ManifestFixtures.examplesDirectory + "/team.yaml"
+        let (manifests, diagnostics) = ManifestLoader.validate(
+            paths: [ManifestFixtures.examplesDirectory, example], today: Self.today)
+        #expect(manifests.count == 1)
+        #expect(!diagnostics.contains { $0.severity == .error }, "\(diagnostics.map(\.description))")
+    }
+
+    @Test func diagnosticsFollowTheOrderOfThePaths() throws {
+        let broken = try ManifestFixtures.path("broken/two-errors.yaml")
+        let (_, diagnostics) = ManifestLoader.validate(paths: [broken, "/nonexistent.yaml"], today: Self.today)
+        #expect(diagnostics.map(\.file) == [broken, broken, broken, "/nonexistent.yaml"])
+    }
 }
