@@ -171,18 +171,23 @@ enum DuplicateKeyMask {
 
     /// The text with the occurrence's key replaced by private-use characters, unique per `seed`.
     static func mask(_ occurrence: Occurrence, in text: String, seed: Int) -> String? {
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
-        let lineIndex = occurrence.position.line - 1
-        let start = occurrence.maskColumn - 1
-        guard lines.indices.contains(lineIndex), start + occurrence.maskLength <= lines[lineIndex].count,
-            let filler = Unicode.Scalar(0xE000 + UInt32(seed % 6000))
-        else { return nil }
-        for column in start..<(start + occurrence.maskLength) { lines[lineIndex][column] = filler }
-        var view = String.UnicodeScalarView()
-        for (index, line) in lines.enumerated() {
-            if index > 0 { view.append("\n") }
-            view.append(contentsOf: line)
+        guard let filler = Unicode.Scalar(0xE000 + UInt32(seed % 6000)) else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 3 * occurrence.maskLength)
+        var line = 1, column = 1, masked = 0
+        for scalar in text.unicodeScalars {
+            let inMask = line == occurrence.position.line && column >= occurrence.maskColumn
+                && column < occurrence.maskColumn + occurrence.maskLength
+            if inMask { masked += 1 }
+            UTF8.encode(inMask ? filler : scalar) { bytes.append($0) }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
-        return String(view)
+        guard masked == occurrence.maskLength else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
