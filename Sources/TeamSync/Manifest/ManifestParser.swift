@@ -23,6 +23,7 @@ struct ManifestParser {
     var maskedKeys: Set<SourcePosition> = []
     /// Diagnostics past `limits.maxDiagnosticsPerFile`, counted instead of kept.
     var droppedDiagnostics = 0
+    var droppedAnError = false
     var memberLocations: [String: SourcePosition] = [:]
     var groupLocations: [String: SourcePosition] = [:]
 
@@ -37,8 +38,10 @@ struct ManifestParser {
         let loaded = parser.run(text)
         if parser.droppedDiagnostics > 0 {
             parser.diagnostics.append(
-                .error("\(parser.droppedDiagnostics) more problems not shown", file: file, line: 0, column: 0,
-                       hint: "fix the ones above and run 'teamctl validate' again"))
+                Diagnostic(
+                    severity: parser.droppedAnError ? .error : .warning, file: file, line: 0, column: 0,
+                    message: "\(parser.droppedDiagnostics) more problems not shown",
+                    hint: "fix the ones above and run 'teamctl validate' again"))
         }
         let failed = parser.diagnostics.contains { $0.severity == .error }
         return Outcome(loaded: failed ? nil : loaded, diagnostics: parser.diagnostics)
@@ -59,6 +62,7 @@ struct ManifestParser {
     mutating func report(_ severity: Diagnostic.Severity, _ message: String, at position: SourcePosition, hint: String? = nil) {
         guard diagnostics.count < limits.maxDiagnosticsPerFile else {
             droppedDiagnostics += 1
+            droppedAnError = droppedAnError || severity == .error
             return
         }
         diagnostics.append(
