@@ -10,7 +10,8 @@ struct TeamManifestTests {
             "carol": MemberSpec(until: CalendarDay(year: 2027, month: 6, day: 30)),
         ],
         groups: [
-            "m1234g": GroupSpec(members: .all), "calib": GroupSpec(members: .list(["alice", "carol"]), mode: .additive),
+            "m1234g": GroupSpec(members: .all),
+            "calib": GroupSpec(members: .list(["alice", "carol"]), mode: .additive),
         ],
         permissions: ["premium_qos": ["alice"]],
         policy: Policy(protected: ["alice"], max_removals: 10))

@@ -37,12 +37,15 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Creates an error diagnostic.
-    public static func error(_ message: String, file: String, line: Int, column: Int, hint: String? = nil) -> Diagnostic {
+    public static func error(_ message: String, file: String, line: Int, column: Int, hint: String? = nil) -> Diagnostic
+    {
         Diagnostic(severity: .error, file: file, line: line, column: column, message: message, hint: hint)
     }
 
     /// Creates a warning diagnostic.
-    public static func warning(_ message: String, file: String, line: Int, column: Int, hint: String? = nil) -> Diagnostic {
+    public static func warning(_ message: String, file: String, line: Int, column: Int, hint: String? = nil)
+        -> Diagnostic
+    {
         Diagnostic(severity: .warning, file: file, line: line, column: column, message: message, hint: hint)
     }
 

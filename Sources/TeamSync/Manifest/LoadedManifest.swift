@@ -12,8 +12,9 @@ public struct LoadedManifest: Sendable, Hashable {
 
     /// Creates a loaded manifest; positions unknown to the caller are simply absent.
     public init(path: String, manifest: TeamManifest) {
-        self.init(path: path, manifest: manifest, memberLocations: [:], groupLocations: [:],
-                  projectLocation: SourcePosition(line: 1, column: 1))
+        self.init(
+            path: path, manifest: manifest, memberLocations: [:], groupLocations: [:],
+            projectLocation: SourcePosition(line: 1, column: 1))
     }
 
     init(

@@ -9,7 +9,8 @@ public enum ManifestError: Error, Sendable, CustomStringConvertible {
         case .invalid(let diagnostics):
             let errors = diagnostics.filter { $0.severity == .error }.count
             let lines = diagnostics.map(\.description)
-            let summary = "the team manifest has \(errors) error\(errors == 1 ? "" : "s"); "
+            let summary =
+                "the team manifest has \(errors) error\(errors == 1 ? "" : "s"); "
                 + "fix them (run 'teamctl validate' to see them all) and try again"
             return (lines + [summary]).joined(separator: "\n")
         }

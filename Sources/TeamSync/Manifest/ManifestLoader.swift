@@ -34,9 +34,10 @@ public enum ManifestLoader {
                     if let other = projects[project] {
                         let (line, column) = loaded.locationOfProject
                         outcome.diagnostics.append(
-                            .error("project '\(project)' is also governed by \(other)", file: file, line: line,
-                                   column: column,
-                                   hint: "a project appears in one file only; merge \(file) into \(other)"))
+                            .error(
+                                "project '\(project)' is also governed by \(other)", file: file, line: line,
+                                column: column,
+                                hint: "a project appears in one file only; merge \(file) into \(other)"))
                     } else {
                         projects[project] = file
                         manifests.append(loaded)
@@ -72,8 +73,10 @@ public enum ManifestLoader {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                diagnostics.append(.error("no such file or directory", file: path, line: 0, column: 0,
-                                          hint: "check the path; teamctl takes manifest files or directories of them"))
+                diagnostics.append(
+                    .error(
+                        "no such file or directory", file: path, line: 0, column: 0,
+                        hint: "check the path; teamctl takes manifest files or directories of them"))
                 continue
             }
             guard isDirectory.boolValue else {
@@ -84,8 +87,10 @@ public enum ManifestLoader {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: path)
             } catch {
-                diagnostics.append(.error("cannot list the directory: \(error.localizedDescription)", file: path,
-                                          line: 0, column: 0))
+                diagnostics.append(
+                    .error(
+                        "cannot list the directory: \(error.localizedDescription)", file: path,
+                        line: 0, column: 0))
                 continue
             }
             let manifests = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
@@ -96,8 +101,10 @@ public enum ManifestLoader {
                         && !isDirectory.boolValue
                 }
             if manifests.isEmpty {
-                diagnostics.append(.error("the directory holds no *.yaml or *.yml files", file: path, line: 0,
-                                          column: 0, hint: "name manifest files like m1234.yaml"))
+                diagnostics.append(
+                    .error(
+                        "the directory holds no *.yaml or *.yml files", file: path, line: 0,
+                        column: 0, hint: "name manifest files like m1234.yaml"))
             }
             files += manifests
         }

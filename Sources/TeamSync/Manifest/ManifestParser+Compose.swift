@@ -17,12 +17,13 @@ extension ManifestParser {
         let attempts = min(Self.maxDuplicateKeys, (4 << 20) / max(1, original.utf8.count))
         for attempt in 0...attempts {
             do {
-                // The basic resolver tags every plain scalar as text: values are read as text here anyway, and it spares
-                // Yams a round of regular expressions per key when it hashes mapping keys.
+                // The basic resolver tags every plain scalar as text: values are read as text here anyway,
+                // and it spares Yams a round of regular expressions per key when it hashes mapping keys.
                 let parser = try Parser(yaml: text, resolver: .basic)
                 guard let root = try parser.singleRoot(), !isNull(root) else {
-                    report(.error, "the manifest is empty", at: SourcePosition(line: 1, column: 1),
-                           hint: "a manifest starts with 'version: 1', 'project: NAME' and 'members:'")
+                    report(
+                        .error, "the manifest is empty", at: SourcePosition(line: 1, column: 1),
+                        hint: "a manifest starts with 'version: 1', 'project: NAME' and 'members:'")
                     return nil
                 }
                 return root
@@ -33,12 +34,14 @@ extension ManifestParser {
                     let repeated = DuplicateKeyMask.repeatedKey(after: first, key: key, in: text),
                     let masked = DuplicateKeyMask.mask(repeated, in: text, seed: attempt)
                 else {
-                    report(.error, "duplicate key \(quote(key))", at: first,
-                           hint: "each key may appear once in a mapping; remove or rename the repeated one")
+                    report(
+                        .error, "duplicate key \(quote(key))", at: first,
+                        hint: "each key may appear once in a mapping; remove or rename the repeated one")
                     return nil
                 }
-                report(.error, "duplicate key \(quote(key))", at: repeated.position,
-                       hint: "first defined at line \(first.line)")
+                report(
+                    .error, "duplicate key \(quote(key))", at: repeated.position,
+                    hint: "first defined at line \(first.line)")
                 maskedKeys.insert(repeated.position)
                 text = masked
             } catch let error as YamlError {
@@ -60,18 +63,21 @@ extension ManifestParser {
         }
         switch yamlError {
         case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _):
-            report(.error, "invalid YAML: \(problem)\(context(ctx))",
-                   at: SourcePosition(line: mark.line, column: mark.column),
-                   hint: problem.contains("Maximum nesting level")
-                       ? "a team manifest needs at most 4 levels; this does not look like one" : nil)
+            report(
+                .error, "invalid YAML: \(problem)\(context(ctx))",
+                at: SourcePosition(line: mark.line, column: mark.column),
+                hint: problem.contains("Maximum nesting level")
+                    ? "a team manifest needs at most 4 levels; this does not look like one" : nil)
         case .composer(let ctx, let problem, let mark, _):
             if ctx?.text == "expected a single document in the stream" {
-                report(.error, "the file holds more than one YAML document; a manifest is one document",
-                       at: SourcePosition(line: mark.line, column: mark.column),
-                       hint: "put each project in its own file, or remove the '---' line")
+                report(
+                    .error, "the file holds more than one YAML document; a manifest is one document",
+                    at: SourcePosition(line: mark.line, column: mark.column),
+                    hint: "put each project in its own file, or remove the '---' line")
             } else {
-                report(.error, "invalid YAML: \(problem)\(context(ctx))",
-                       at: SourcePosition(line: mark.line, column: mark.column))
+                report(
+                    .error, "invalid YAML: \(problem)\(context(ctx))",
+                    at: SourcePosition(line: mark.line, column: mark.column))
             }
         case .reader(let problem, _, _, _):
             report(.error, "invalid YAML: \(problem)", at: SourcePosition(line: 1, column: 1))
@@ -95,7 +101,8 @@ enum DuplicateKeyMask {
     /// column on a later line before the mapping ends; in a flow mapping, after a later `,` at the same depth.
     static func repeatedKey(after first: SourcePosition, key: String, in text: String) -> Occurrence? {
         let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
-        let lineIndex = first.line - 1, columnIndex = first.column - 1
+        let lineIndex = first.line - 1
+        let columnIndex = first.column - 1
         guard lines.indices.contains(lineIndex), lines[lineIndex].indices.contains(columnIndex) else { return nil }
         let opening = lines[lineIndex]
         guard let token = token(in: opening, at: columnIndex, key: key) else { return nil }
@@ -137,8 +144,9 @@ enum DuplicateKeyMask {
         let quoted = token.first == "\"" || token.first == "'"
         let length = quoted ? token.count - 2 : token.count
         guard length > 0 else { return nil }
-        return Occurrence(position: SourcePosition(line: index + 1, column: start + 1),
-                          maskColumn: start + 1 + (quoted ? 1 : 0), maskLength: length)
+        return Occurrence(
+            position: SourcePosition(line: index + 1, column: start + 1),
+            maskColumn: start + 1 + (quoted ? 1 : 0), maskLength: length)
     }
 
     private static func flowRepeat(
@@ -174,9 +182,12 @@ enum DuplicateKeyMask {
         guard let filler = Unicode.Scalar(0xE000 + UInt32(seed % 6000)) else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count + 3 * occurrence.maskLength)
-        var line = 1, column = 1, masked = 0
+        var line = 1
+        var column = 1
+        var masked = 0
         for scalar in text.unicodeScalars {
-            let inMask = line == occurrence.position.line && column >= occurrence.maskColumn
+            let inMask =
+                line == occurrence.position.line && column >= occurrence.maskColumn
                 && column < occurrence.maskColumn + occurrence.maskLength
             if inMask { masked += 1 }
             UTF8.encode(inMask ? filler : scalar) { bytes.append($0) }

@@ -8,18 +8,21 @@ extension ManifestParser {
     /// Builds the manifest from the root node, checking every field; nil when something required is missing.
     mutating func manifest(from root: Node) -> LoadedManifest? {
         guard case .mapping(let mapping) = root else {
-            error("the manifest must be a mapping of keys (version, project, members, ...), found \(describe(root))",
-                  at: root)
+            error(
+                "the manifest must be a mapping of keys (version, project, members, ...), found \(describe(root))",
+                at: root)
             return nil
         }
         var fields: [String: Entry] = [:]
         for entry in entries(of: mapping, allowed: Self.topLevelKeys) { fields[entry.key] = entry }
         // A misspelt key ('membres') was already reported with its suggestion; do not also call it missing.
-        let suggested = Set(mapping.compactMap { pair -> String? in
-            guard case .scalar(let key) = pair.key, !Self.topLevelKeys.contains(key.string) else { return nil }
-            return Suggestion.closest(to: key.string, among: Self.topLevelKeys)
-        })
-        for required in ["version", "project", "members"] where fields[required] == nil && !suggested.contains(required) {
+        let suggested = Set(
+            mapping.compactMap { pair -> String? in
+                guard case .scalar(let key) = pair.key, !Self.topLevelKeys.contains(key.string) else { return nil }
+                return Suggestion.closest(to: key.string, among: Self.topLevelKeys)
+            })
+        for required in ["version", "project", "members"] where fields[required] == nil && !suggested.contains(required)
+        {
             error("missing required key '\(required)'", at: root)
         }
 
@@ -36,8 +39,9 @@ extension ManifestParser {
             project = value
             projectLocation = position(of: entry.value)
             if !Self.isProjectName(value) {
-                error("project \(quote(value)) does not look like a NERSC project name", at: entry.value,
-                      hint: "project names are letters, digits and '_', starting with a letter, e.g. m1234")
+                error(
+                    "project \(quote(value)) does not look like a NERSC project name", at: entry.value,
+                    hint: "project names are letters, digits and '_', starting with a letter, e.g. m1234")
             }
         }
         var facility: String?
@@ -61,16 +65,18 @@ extension ManifestParser {
     mutating func roster(_ node: Node) -> [String: MemberSpec] {
         if isNull(node) { return [:] }
         guard case .mapping(let mapping) = node else {
-            error("'members' must be a mapping of username to settings, found \(describe(node))", at: node,
-                  hint: "write one member per line, e.g. 'alice: {role: pi}'")
+            error(
+                "'members' must be a mapping of username to settings, found \(describe(node))", at: node,
+                hint: "write one member per line, e.g. 'alice: {role: pi}'")
             return [:]
         }
         var members: [String: MemberSpec] = [:]
         for entry in entries(of: mapping, allowed: nil) {
             if !Self.isUsername(entry.key) {
-                error("\(quote(entry.key)) is not a valid username", at: entry.keyNode,
-                      hint: "usernames are lowercase letters, digits, '_' and '-', starting with a letter or '_', "
-                          + "at most 32 characters")
+                error(
+                    "\(quote(entry.key)) is not a valid username", at: entry.keyNode,
+                    hint: "usernames are lowercase letters, digits, '_' and '-', starting with a letter or '_', "
+                        + "at most 32 characters")
             }
             memberLocations[entry.key] = entry.keyPosition
             members[entry.key] = memberSpec(entry.value, username: entry.key)
@@ -82,8 +88,9 @@ extension ManifestParser {
         var spec = MemberSpec()
         if isNull(node) { return spec }
         guard case .mapping(let mapping) = node else {
-            error("settings for member \(quote(username)) must be a mapping like {role: member}, found \(describe(node))",
-                  at: node)
+            error(
+                "settings for member \(quote(username)) must be a mapping like {role: member}, found \(describe(node))",
+                at: node)
             return spec
         }
         for entry in entries(of: mapping, allowed: Self.memberKeys) {
@@ -94,9 +101,10 @@ extension ManifestParser {
                     spec.role = role
                 } else {
                     let names = Role.allCases.map(\.rawValue)
-                    error("unknown role \(quote(word))", at: entry.value,
-                          hint: Suggestion.closest(to: word, among: names).map { "did you mean '\($0)'?" }
-                              ?? "roles are pi, pi_proxy and member")
+                    error(
+                        "unknown role \(quote(word))", at: entry.value,
+                        hint: Suggestion.closest(to: word, among: names).map { "did you mean '\($0)'?" }
+                            ?? "roles are pi, pi_proxy and member")
                 }
             default:  // "until"
                 guard case .scalar(let scalar) = entry.value, !isNull(entry.value) else {
@@ -105,20 +113,23 @@ extension ManifestParser {
                 }
                 guard checkLength(scalar.string, at: entry.value) else { continue }
                 guard let day = CalendarDay(scalar.string) else {
-                    error("\(quote(scalar.string)) is not a valid date", at: entry.value,
-                          hint: "write dates as YYYY-MM-DD, e.g. 2027-06-30")
+                    error(
+                        "\(quote(scalar.string)) is not a valid date", at: entry.value,
+                        hint: "write dates as YYYY-MM-DD, e.g. 2027-06-30")
                     continue
                 }
                 spec.until = day
                 let left = today.days(until: day)
                 if left < 0 {
-                    report(.warning, "membership of \(quote(username)) ended on \(day); they count as absent",
-                           at: position(of: entry.value),
-                           hint: "plans remove them everywhere; delete the entry once that is applied")
+                    report(
+                        .warning, "membership of \(quote(username)) ended on \(day); they count as absent",
+                        at: position(of: entry.value),
+                        hint: "plans remove them everywhere; delete the entry once that is applied")
                 } else if left <= Self.endingSoonDays {
-                    report(.warning,
-                           "membership of \(quote(username)) ends on \(day), in \(left) day\(left == 1 ? "" : "s")",
-                           at: position(of: entry.value))
+                    report(
+                        .warning,
+                        "membership of \(quote(username)) ends on \(day), in \(left) day\(left == 1 ? "" : "s")",
+                        at: position(of: entry.value))
                 }
             }
         }
@@ -137,11 +148,13 @@ extension ManifestParser {
         for entry in entries(of: mapping, allowed: nil) {
             let name = entry.key
             if name.isEmpty || !Self.hasGroupNameCharacters(name) {
-                error("group name \(quote(name)) may only contain ASCII letters, digits, '_' and '-'",
-                      at: entry.keyNode)
+                error(
+                    "group name \(quote(name)) may only contain ASCII letters, digits, '_' and '-'",
+                    at: entry.keyNode)
             } else if name.unicodeScalars.count > 8 {
-                error("group name \(quote(name)) is longer than 8 characters", at: entry.keyNode,
-                      hint: "Unix group names at the facility are at most 8 characters")
+                error(
+                    "group name \(quote(name)) is longer than 8 characters", at: entry.keyNode,
+                    hint: "Unix group names at the facility are at most 8 characters")
             }
             groupLocations[name] = entry.keyPosition
             if let spec = groupSpec(entry.value, name: name, roster: roster) { groups[name] = spec }
@@ -165,13 +178,15 @@ extension ManifestParser {
                 } else if case .sequence = entry.value {
                     let names = usernames(entry.value, in: context)
                     for (username, item) in names where roster[username] == nil {
-                        error("\(quote(username)) in \(context) is not in the members roster", at: item,
-                              hint: "add \(quote(username)) under 'members', or remove it from this group")
+                        error(
+                            "\(quote(username)) in \(context) is not in the members roster", at: item,
+                            hint: "add \(quote(username)) under 'members', or remove it from this group")
                     }
                     members = .list(names.map(\.name))
                 } else {
-                    error("'members' of \(context) must be 'all' or a list of usernames, found \(describe(entry.value))",
-                          at: entry.value)
+                    error(
+                        "'members' of \(context) must be 'all' or a list of usernames, found \(describe(entry.value))",
+                        at: entry.value)
                     members = .list([])
                 }
             default:  // "mode"
@@ -179,8 +194,9 @@ extension ManifestParser {
                 if let value = GroupSpec.Mode(rawValue: word) {
                     mode = value
                 } else {
-                    error("unknown mode \(quote(word)) for \(context)", at: entry.value,
-                          hint: "modes are authoritative (the default) and additive")
+                    error(
+                        "unknown mode \(quote(word)) for \(context)", at: entry.value,
+                        hint: "modes are authoritative (the default) and additive")
                 }
             }
         }
@@ -196,22 +212,25 @@ extension ManifestParser {
     mutating func permissionSpecs(_ node: Node, roster: [String: MemberSpec]) -> [String: [String]] {
         if isNull(node) { return [:] }
         guard case .mapping(let mapping) = node else {
-            error("'permissions' must be a mapping of permission name to a list of usernames, found \(describe(node))",
-                  at: node)
+            error(
+                "'permissions' must be a mapping of permission name to a list of usernames, found \(describe(node))",
+                at: node)
             return [:]
         }
         var permissions: [String: [String]] = [:]
         for entry in entries(of: mapping, allowed: nil) {
             let context = "permission \(quote(entry.key))"
             guard case .sequence = entry.value else {
-                error("\(context) must be a list of usernames, found \(describe(entry.value))", at: entry.value,
-                      hint: "write e.g. '\(entry.key): [alice, bob]'")
+                error(
+                    "\(context) must be a list of usernames, found \(describe(entry.value))", at: entry.value,
+                    hint: "write e.g. '\(entry.key): [alice, bob]'")
                 continue
             }
             let names = usernames(entry.value, in: context)
             for (username, item) in names where roster[username] == nil {
-                error("\(quote(username)) holds \(context) but is not in the members roster", at: item,
-                      hint: "add \(quote(username)) under 'members', or remove it from this permission")
+                error(
+                    "\(quote(username)) holds \(context) but is not in the members roster", at: item,
+                    hint: "add \(quote(username)) under 'members', or remove it from this permission")
             }
             permissions[entry.key] = names.map(\.name)
         }
@@ -234,8 +253,9 @@ extension ManifestParser {
                 }
                 let names = usernames(entry.value, in: "'protected'")
                 for (username, item) in names where roster[username] == nil {
-                    report(.warning, "protected user \(quote(username)) is not in the members roster",
-                           at: position(of: item), hint: "check the spelling; protection applies to roster members")
+                    report(
+                        .warning, "protected user \(quote(username)) is not in the members roster",
+                        at: position(of: item), hint: "check the spelling; protection applies to roster members")
                 }
                 policy.protected = names.map(\.name)
             default:  // "max_removals"

@@ -49,8 +49,9 @@ struct ManifestParser {
 
     private mutating func run(_ text: String) -> LoadedManifest? {
         if let refusal = ManifestPreScan.refusal(for: text, limits: limits) {
-            report(.error, refusal.message, at: SourcePosition(line: refusal.line, column: refusal.column),
-                   hint: refusal.hint)
+            report(
+                .error, refusal.message, at: SourcePosition(line: refusal.line, column: refusal.column),
+                hint: refusal.hint)
             return nil
         }
         guard let root = compose(text) else { return nil }
@@ -59,15 +60,18 @@ struct ManifestParser {
 
     // MARK: - Reporting
 
-    mutating func report(_ severity: Diagnostic.Severity, _ message: String, at position: SourcePosition, hint: String? = nil) {
+    mutating func report(
+        _ severity: Diagnostic.Severity, _ message: String, at position: SourcePosition, hint: String? = nil
+    ) {
         guard diagnostics.count < limits.maxDiagnosticsPerFile else {
             droppedDiagnostics += 1
             droppedAnError = droppedAnError || severity == .error
             return
         }
         diagnostics.append(
-            Diagnostic(severity: severity, file: file, line: position.line, column: position.column,
-                       message: message, hint: hint))
+            Diagnostic(
+                severity: severity, file: file, line: position.line, column: position.column,
+                message: message, hint: hint))
     }
 
     mutating func error(_ message: String, at node: Node, hint: String? = nil) {
@@ -90,7 +94,9 @@ struct ManifestParser {
 
     /// A value in single quotes, shortened so a huge value cannot flood the output.
     func quote(_ text: String) -> String {
-        let shown = text.unicodeScalars.count > 40 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "..." : text
+        let shown =
+            text.unicodeScalars.count > 40
+            ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "..." : text
         return "'\(shown)'"
     }
 
@@ -123,7 +129,8 @@ struct ManifestParser {
             guard checkLength(scalar.string, at: keyNode) else { continue }
             let key = scalar.string
             if let allowed, !allowed.contains(key) {
-                let hint = Suggestion.closest(to: key, among: allowed).map { "did you mean '\($0)'?" }
+                let hint =
+                    Suggestion.closest(to: key, among: allowed).map { "did you mean '\($0)'?" }
                     ?? "allowed keys here: " + allowed.joined(separator: ", ")
                 error("unknown key \(quote(key))", at: keyNode, hint: hint)
                 continue

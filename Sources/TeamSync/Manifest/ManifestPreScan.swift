@@ -27,7 +27,8 @@ enum ManifestPreScan {
                 let scalar = scalars[index]
                 let previous: Unicode.Scalar? = index > 0 ? scalars[index - 1] : nil
                 // Any YAML break or space (libyaml also breaks lines at CR, NEL, LS and PS) or flow indicator.
-                let atTokenStart = previous.map { " \t\r\u{85}\u{2028}\u{2029}[{,:".unicodeScalars.contains($0) } ?? true
+                let atTokenStart =
+                    previous.map { " \t\r\u{85}\u{2028}\u{2029}[{,:".unicodeScalars.contains($0) } ?? true
                 if scalar == "#", !hasQuote, previous == nil || previous == " " || previous == "\t" {
                     break  // the rest of the line is a comment
                 }

@@ -37,15 +37,20 @@ struct Validate: ParsableCommand {
         case .text:
             for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
             for loaded in manifests {  // only files without errors are returned
-                let members = loaded.manifest.members.count, groups = loaded.manifest.groups.count
-                print("\(loaded.path): ok (\(members) member\(members == 1 ? "" : "s"), "
-                      + "\(groups) group\(groups == 1 ? "" : "s"))")
+                let members = loaded.manifest.members.count
+                let groups = loaded.manifest.groups.count
+                print(
+                    "\(loaded.path): ok (\(members) member\(members == 1 ? "" : "s"), "
+                        + "\(groups) group\(groups == 1 ? "" : "s"))")
             }
         case .json:
             let report = ValidationReport(
                 valid: !failed, diagnostics: diagnostics,
-                files: manifests.map { .init(path: $0.path, project: $0.manifest.project,
-                                             members: $0.manifest.members.count, groups: $0.manifest.groups.count) })
+                files: manifests.map {
+                    .init(
+                        path: $0.path, project: $0.manifest.project,
+                        members: $0.manifest.members.count, groups: $0.manifest.groups.count)
+                })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(report)

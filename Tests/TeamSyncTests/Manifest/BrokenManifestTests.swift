@@ -31,7 +31,9 @@ let brokenManifests: [BrokenManifest] = [
         message: "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 4, column 10)"),
     BrokenManifest(
         name: "tab indentation", yaml: header + "\talice: {}\n", line: 4, column: 1,
-        message: "invalid YAML: found character that cannot start any token (while scanning for the next token at line 4, column 1)"),
+        message: "invalid YAML: found character that cannot start any token "
+            + "(while scanning for the next token at line 4, column 1)"
+    ),
     BrokenManifest(
         name: "duplicate top-level key", yaml: header + "  alice: {}\nproject: m9\n", line: 5, column: 1,
         message: "duplicate key 'project'", hint: "first defined at line 2"),
@@ -42,7 +44,8 @@ let brokenManifests: [BrokenManifest] = [
         name: "duplicate key in a flow mapping", yaml: header + "  alice: {role: pi, role: member}\n",
         line: 4, column: 21, message: "duplicate key 'role'", hint: "first defined at line 4"),
     BrokenManifest(
-        name: "wrong type for members", yaml: "version: 1\nproject: m1234\nmembers: [alice, bob]\n", line: 3, column: 10,
+        name: "wrong type for members", yaml: "version: 1\nproject: m1234\nmembers: [alice, bob]\n", line: 3,
+        column: 10,
         message: "'members' must be a mapping of username to settings, found a list",
         hint: "write one member per line, e.g. 'alice: {role: pi}'"),
     BrokenManifest(
@@ -80,28 +83,33 @@ let brokenManifests: [BrokenManifest] = [
         name: "group name not ASCII", yaml: header + "  alice: {}\ngroups:\n  grüppe: {members: all}\n",
         line: 6, column: 3, message: "group name 'grüppe' may only contain ASCII letters, digits, '_' and '-'"),
     BrokenManifest(
-        name: "duplicate group name", yaml: header + "  alice: {}\ngroups:\n  calib: {members: all}\n  calib: {members: [alice]}\n",
+        name: "duplicate group name",
+        yaml: header + "  alice: {}\ngroups:\n  calib: {members: all}\n  calib: {members: [alice]}\n",
         line: 7, column: 3, message: "duplicate key 'calib'", hint: "first defined at line 6"),
     BrokenManifest(
         name: "group member not in roster", yaml: header + "  alice: {}\ngroups:\n  calib: {members: [alice, zed]}\n",
         line: 6, column: 28, message: "'zed' in group 'calib' is not in the members roster",
         hint: "add 'zed' under 'members', or remove it from this group"),
     BrokenManifest(
-        name: "username listed twice in a group", yaml: header + "  alice: {}\ngroups:\n  calib:\n    members: [alice, alice]\n",
+        name: "username listed twice in a group",
+        yaml: header + "  alice: {}\ngroups:\n  calib:\n    members: [alice, alice]\n",
         line: 7, column: 22, message: "'alice' is listed more than once in group 'calib'"),
     BrokenManifest(
         name: "group without members", yaml: header + "  alice: {}\ngroups:\n  calib: {mode: additive}\n",
         line: 6, column: 10, message: "group 'calib' has no 'members'",
         hint: "write 'members: all' or a list of usernames"),
     BrokenManifest(
-        name: "group members neither all nor a list", yaml: header + "  alice: {}\ngroups:\n  calib: {members: everyone}\n",
-        line: 6, column: 20, message: "'members' of group 'calib' must be 'all' or a list of usernames, found 'everyone'"),
+        name: "group members neither all nor a list",
+        yaml: header + "  alice: {}\ngroups:\n  calib: {members: everyone}\n",
+        line: 6, column: 20,
+        message: "'members' of group 'calib' must be 'all' or a list of usernames, found 'everyone'"),
     BrokenManifest(
         name: "unknown group mode", yaml: header + "  alice: {}\ngroups:\n  calib: {members: all, mode: strict}\n",
         line: 6, column: 31, message: "unknown mode 'strict' for group 'calib'",
         hint: "modes are authoritative (the default) and additive"),
     BrokenManifest(
-        name: "permission holder not in roster", yaml: header + "  alice: {}\npermissions:\n  premium_qos: [alice, bob]\n",
+        name: "permission holder not in roster",
+        yaml: header + "  alice: {}\npermissions:\n  premium_qos: [alice, bob]\n",
         line: 6, column: 24, message: "'bob' holds permission 'premium_qos' but is not in the members roster",
         hint: "add 'bob' under 'members', or remove it from this permission"),
     BrokenManifest(
@@ -121,7 +129,9 @@ let brokenManifests: [BrokenManifest] = [
     BrokenManifest(
         name: "invalid username", yaml: header + "  Alice: {}\n", line: 4, column: 3,
         message: "'Alice' is not a valid username",
-        hint: "usernames are lowercase letters, digits, '_' and '-', starting with a letter or '_', at most 32 characters"),
+        hint:
+            "usernames are lowercase letters, digits, '_' and '-', starting with a letter or '_', at most 32 characters"
+    ),
     BrokenManifest(
         name: "project that is not a NERSC project name", yaml: "version: 1\nproject: m-12 x\nmembers: {}\n",
         line: 2, column: 10, message: "project 'm-12 x' does not look like a NERSC project name",
@@ -217,7 +227,9 @@ struct BrokenManifestTests {
     @Test func aDiagnosticReadsLikeACompilerMessage() {
         let diagnostic = Diagnostic.error(
             "unknown key 'membres'", file: "teams/m1234.yaml", line: 3, column: 1, hint: "did you mean 'members'?")
-        #expect(diagnostic.description == "teams/m1234.yaml:3:1: error: unknown key 'membres'\n  hint: did you mean 'members'?")
+        #expect(
+            diagnostic.description
+                == "teams/m1234.yaml:3:1: error: unknown key 'membres'\n  hint: did you mean 'members'?")
         let warning = Diagnostic.warning("w", file: "a.yaml", line: 2, column: 5)
         #expect(warning.description == "a.yaml:2:5: warning: w")
     }

@@ -39,7 +39,8 @@ struct HostileManifestTests {
 
     @Test func tenThousandDeepFlowNestingIsRefused() {
         let depth = 10_000
-        let yaml = "version: 1\nproject: m1\nmembers: " + String(repeating: "[", count: depth)
+        let yaml =
+            "version: 1\nproject: m1\nmembers: " + String(repeating: "[", count: depth)
             + String(repeating: "]", count: depth) + "\n"
         let found = diagnostics(yaml)
         #expect(found.map(\.message) == ["the manifest is nested more than 32 levels deep"])
@@ -51,8 +52,9 @@ struct HostileManifestTests {
         let yaml = "version: 1\nproject: m1\nmembers:\n" + String(repeating: "- ", count: 10_000) + "x\n"
         let found = diagnostics(yaml)
         #expect(found.count == 1)
-        #expect(found.first?.message.hasPrefix("invalid YAML: Maximum nesting level reached") == true,
-                "\(found.map(\.description))")
+        #expect(
+            found.first?.message.hasPrefix("invalid YAML: Maximum nesting level reached") == true,
+            "\(found.map(\.description))")
     }
 
     @Test func deepIndentedMappingsAreRefused() {
@@ -60,12 +62,14 @@ struct HostileManifestTests {
         for level in 0..<2_000 { yaml += String(repeating: " ", count: level + 1) + "k\(level):\n" }
         let found = diagnostics(yaml)
         #expect(found.count == 1)
-        #expect(found.first?.message.hasPrefix("invalid YAML: Maximum nesting level reached") == true,
-                "\(found.map(\.description))")
+        #expect(
+            found.first?.message.hasPrefix("invalid YAML: Maximum nesting level reached") == true,
+            "\(found.map(\.description))")
     }
 
     @Test func aHugeScalarIsRefused() {
-        let yaml = "version: 1\nproject: m1\nmembers:\n  alice: {role: " + String(repeating: "x", count: 1_000_000) + "}\n"
+        let yaml =
+            "version: 1\nproject: m1\nmembers:\n  alice: {role: " + String(repeating: "x", count: 1_000_000) + "}\n"
         let found = diagnostics(yaml)
         #expect(found.map(\.message) == ["value is too long (1000000 characters; at most 1024)"])
         #expect(found.first?.line == 4 && found.first?.column == 17)
@@ -92,9 +96,13 @@ struct HostileManifestTests {
         try handle.close()
         let (manifests, diagnostics) = ManifestLoader.validate(paths: [file.path], today: Self.today)
         #expect(manifests.isEmpty)
-        #expect(diagnostics == [.error("the file is larger than 4194304 bytes, the most a manifest may be",
-                                       file: file.path, line: 0, column: 0,
-                                       hint: "a team manifest is a few kilobytes; check that this is the file you meant")])
+        #expect(
+            diagnostics == [
+                .error(
+                    "the file is larger than 4194304 bytes, the most a manifest may be",
+                    file: file.path, line: 0, column: 0,
+                    hint: "a team manifest is a few kilobytes; check that this is the file you meant")
+            ])
     }
 
     @Test func anEndlessStreamIsReadOnlyUpToTheLimit() throws {
@@ -120,7 +128,8 @@ struct HostileManifestTests {
 
 extension HostileManifestTests {
     @Test func aFloodOfProblemsIsCappedPerFile() {
-        let yaml = "version: 1\nproject: m1\nmembers: {a: {}}\npermissions:\n  p: ["
+        let yaml =
+            "version: 1\nproject: m1\nmembers: {a: {}}\npermissions:\n  p: ["
             + Array(repeating: "a", count: 50_000).joined(separator: ",") + "]\n"
         let found = diagnostics(yaml)
         let limit = ManifestLimits.standard.maxDiagnosticsPerFile

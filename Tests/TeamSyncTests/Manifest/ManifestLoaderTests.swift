@@ -64,8 +64,12 @@ struct ManifestLoaderTests {
         let directory = try ManifestFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (_, diagnostics) = ManifestLoader.validate(paths: [directory.path], today: Self.today)
-        #expect(diagnostics == [.error("the directory holds no *.yaml or *.yml files", file: directory.path, line: 0,
-                                       column: 0, hint: "name manifest files like m1234.yaml")])
+        #expect(
+            diagnostics == [
+                .error(
+                    "the directory holds no *.yaml or *.yml files", file: directory.path, line: 0,
+                    column: 0, hint: "name manifest files like m1234.yaml")
+            ])
     }
 
     @Test func aPathThatDoesNotExistIsReportedAndTheRestStillChecked() throws {
@@ -89,8 +93,12 @@ struct ManifestLoaderTests {
         try Data(bytes).write(to: file)
         let (manifests, diagnostics) = ManifestLoader.validate(paths: [file.path], today: Self.today)
         #expect(manifests.isEmpty)
-        #expect(diagnostics == [.error("the file is not valid UTF-8 (byte 0xE9 cannot start or continue a character)",
-                                       file: file.path, line: 4, column: 6, hint: "save the file as UTF-8")])
+        #expect(
+            diagnostics == [
+                .error(
+                    "the file is not valid UTF-8 (byte 0xE9 cannot start or continue a character)",
+                    file: file.path, line: 4, column: 6, hint: "save the file as UTF-8")
+            ])
     }
 
     @Test func aUTF16FileGetsAHintToConvertIt() throws {
@@ -111,10 +119,15 @@ struct ManifestLoaderTests {
                 to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let (manifests, diagnostics) = ManifestLoader.validate(paths: [directory.path], today: Self.today)
-        let a = directory.appendingPathComponent("a.yaml").path, b = directory.appendingPathComponent("b.yaml").path
+        let a = directory.appendingPathComponent("a.yaml").path
+        let b = directory.appendingPathComponent("b.yaml").path
         #expect(manifests.map(\.path) == [a])
-        #expect(diagnostics == [.error("project 'm1234' is also governed by \(a)", file: b, line: 2, column: 10,
-                                       hint: "a project appears in one file only; merge \(b) into \(a)")])
+        #expect(
+            diagnostics == [
+                .error(
+                    "project 'm1234' is also governed by \(a)", file: b, line: 2, column: 10,
+                    hint: "a project appears in one file only; merge \(b) into \(a)")
+            ])
         #expect(throws: ManifestError.self) { try ManifestLoader.load(paths: [directory.path], today: Self.today) }
     }
 
@@ -124,11 +137,12 @@ struct ManifestLoaderTests {
             try ManifestLoader.load(paths: [path], today: Self.today)
         }
         guard case .invalid(let diagnostics) = error else { return }
-        #expect(diagnostics.map(\.message) == [
-            "unknown role 'admin'",
-            "group name 'toolonggroup' is longer than 8 characters",
-            "'zed' in group 'toolonggroup' is not in the members roster",
-        ])
+        #expect(
+            diagnostics.map(\.message) == [
+                "unknown role 'admin'",
+                "group name 'toolonggroup' is longer than 8 characters",
+                "'zed' in group 'toolonggroup' is not in the members roster",
+            ])
         #expect(error.description.contains("the team manifest has 3 errors"))
     }
 
