@@ -5,7 +5,8 @@ extension ManifestParser {
     /// Days before a membership's end that it is worth a warning.
     static let endingSoonDays = 14
 
-    /// Builds the manifest from the root node, checking every field; nil when something required is missing.
+    /// Builds the manifest from the root node, checking every field; nil when the root is not a mapping.
+    /// (The caller drops the result when any error was reported.)
     mutating func manifest(from root: Node) -> LoadedManifest? {
         guard case .mapping(let mapping) = root else {
             error(
@@ -21,10 +22,8 @@ extension ManifestParser {
                 guard case .scalar(let key) = pair.key, !Self.topLevelKeys.contains(key.string) else { return nil }
                 return Suggestion.closest(to: key.string, among: Self.topLevelKeys)
             })
-        for required in ["version", "project", "members"] where fields[required] == nil && !suggested.contains(required)
-        {
-            error("missing required key '\(required)'", at: root)
-        }
+        let missing = ["version", "project", "members"].filter { fields[$0] == nil && !suggested.contains($0) }
+        for key in missing { error("missing required key '\(key)'", at: root) }
 
         var version = 1
         if let entry = fields["version"], let value = integer(entry.value, named: "'version'") {
