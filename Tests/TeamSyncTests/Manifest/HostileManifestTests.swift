@@ -137,3 +137,16 @@ extension HostileManifestTests {
         #expect(found.last?.message == "\(50_000 - 1 - limit) more problems not shown")
     }
 }
+
+extension HostileManifestTests {
+    @Test func flowNestingThatHidesFromThePreScanIsStoppedByTheParser() {
+        // A "]" inside quotes makes the pre-scan's bracket count stay flat; libyaml still stops at 1000 levels.
+        let yaml = "version: 1\nproject: m1\nmembers: " + String(repeating: "[\"]\", ", count: 10_000) + "x"
+            + String(repeating: "]", count: 10_000) + "\n"
+        let found = diagnostics(yaml)
+        #expect(found.count == 1)
+        #expect(
+            found.first?.message.hasPrefix("invalid YAML: Maximum nesting level reached") == true,
+            "\(found.map(\.description))")
+    }
+}
