@@ -1,10 +1,83 @@
+import AccountModels
 import ArgumentParser
+import Foundation
+import TeamSync
 
-// Placeholder until its issue lands: it says so plainly and fails.
-struct Validate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "(not implemented yet)")
+/// `teamctl validate PATH...`: checks team manifests and reports every problem at once.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check team manifests and report every problem, with file, line and column.",
+        discussion: """
+            Each PATH is a manifest file, or a directory whose *.yaml and *.yml files are checked (not \
+            recursively). Problems go to standard error as FILE:LINE:COLUMN: error: MESSAGE; each valid file \
+            gets a summary line on standard output. Exits 0 when there are no errors (warnings are fine), 1 \
+            otherwise.
+            """
+    )
 
-    func run() async throws {
-        throw ValidationError("'teamctl validate' is not implemented yet")
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Manifest files or directories of them.")
+    var paths: [String]
+
+    @Option(help: "The day to check end dates against, as YYYY-MM-DD (default: today in UTC).")
+    var today: CalendarDay?
+
+    @Option(help: "Output format: text, or json (one document on standard output).")
+    var format: Format = .text
+
+    func run() throws {
+        let day = today ?? CalendarDay.today()
+        let (manifests, diagnostics) = ManifestLoader.validate(paths: paths, today: day)
+        let failed = diagnostics.contains { $0.severity == .error }
+        switch format {
+        case .text:
+            for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+            for loaded in manifests {  // only files without errors are returned
+                let members = loaded.manifest.members.count
+                let groups = loaded.manifest.groups.count
+                print(
+                    "\(loaded.path): ok (\(members) member\(members == 1 ? "" : "s"), "
+                        + "\(groups) group\(groups == 1 ? "" : "s"))")
+            }
+        case .json:
+            let report = ValidationReport(
+                valid: !failed, diagnostics: diagnostics,
+                files: manifests.map {
+                    .init(
+                        path: $0.path, project: $0.manifest.project,
+                        members: $0.manifest.members.count, groups: $0.manifest.groups.count)
+                })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(report)
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// The `--format json` output of `teamctl validate`.
+private struct ValidationReport: Encodable {
+    struct File: Encodable {
+        var path: String
+        var project: String
+        var members: Int
+        var groups: Int
+    }
+    var valid: Bool
+    var diagnostics: [Diagnostic]
+    var files: [File]
+}
+
+extension CalendarDay: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+
+    /// Today's date in UTC.
+    static func today(now: Date = Date()) -> CalendarDay {
+        CalendarDay(daysSinceEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

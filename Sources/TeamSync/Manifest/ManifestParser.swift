@@ -1,0 +1,229 @@
+import AccountModels
+import Foundation
+import Yams
+
+/// Turns one manifest file's text into a `TeamManifest`, reporting every problem at its exact position.
+///
+/// It reads Yams' node tree (which carries line and column marks) by hand instead of decoding, so that
+/// each diagnostic points at the key or value it is about and one bad entry does not hide the next.
+struct ManifestParser {
+    /// What parsing one file found.
+    struct Outcome {
+        /// The manifest, when the file has no errors.
+        var loaded: LoadedManifest?
+        /// Every problem, in the order found.
+        var diagnostics: [Diagnostic]
+    }
+
+    let file: String
+    let today: CalendarDay
+    let limits: ManifestLimits
+    var diagnostics: [Diagnostic] = []
+    /// Positions of duplicate keys already reported and masked out of the text (see `compose`).
+    var maskedKeys: Set<SourcePosition> = []
+    /// Diagnostics past `limits.maxDiagnosticsPerFile`, counted instead of kept.
+    var droppedDiagnostics = 0
+    var droppedAnError = false
+    var memberLocations: [String: SourcePosition] = [:]
+    var groupLocations: [String: SourcePosition] = [:]
+
+    static let topLevelKeys = ["version", "project", "facility", "members", "groups", "permissions", "policy"]
+    static let memberKeys = ["role", "until"]
+    static let groupKeys = ["members", "mode"]
+    static let policyKeys = ["protected", "max_removals"]
+
+    /// Parses and checks one file's text.
+    static func parse(_ text: String, file: String, today: CalendarDay, limits: ManifestLimits) -> Outcome {
+        var parser = ManifestParser(file: file, today: today, limits: limits)
+        let loaded = parser.run(text)
+        if parser.droppedDiagnostics > 0 {
+            parser.diagnostics.append(
+                Diagnostic(
+                    severity: parser.droppedAnError ? .error : .warning, file: file, line: 0, column: 0,
+                    message: "\(parser.droppedDiagnostics) more problems not shown",
+                    hint: "fix the ones above and run 'teamctl validate' again"))
+        }
+        let failed = parser.diagnostics.contains { $0.severity == .error }
+        return Outcome(loaded: failed ? nil : loaded, diagnostics: parser.diagnostics)
+    }
+
+    private mutating func run(_ text: String) -> LoadedManifest? {
+        if let refusal = ManifestPreScan.refusal(for: text, limits: limits) {
+            report(
+                .error, refusal.message, at: SourcePosition(line: refusal.line, column: refusal.column),
+                hint: refusal.hint)
+            return nil
+        }
+        guard let root = compose(text) else { return nil }
+        return manifest(from: root)
+    }
+
+    // MARK: - Reporting
+
+    mutating func report(
+        _ severity: Diagnostic.Severity, _ message: String, at position: SourcePosition, hint: String? = nil
+    ) {
+        guard diagnostics.count < limits.maxDiagnosticsPerFile else {
+            droppedDiagnostics += 1
+            droppedAnError = droppedAnError || severity == .error
+            return
+        }
+        diagnostics.append(
+            Diagnostic(
+                severity: severity, file: file, line: position.line, column: position.column,
+                message: message, hint: hint))
+    }
+
+    mutating func error(_ message: String, at node: Node, hint: String? = nil) {
+        report(.error, message, at: position(of: node), hint: hint)
+    }
+
+    func position(of node: Node) -> SourcePosition {
+        node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? SourcePosition(line: 1, column: 1)
+    }
+
+    /// How a node reads in a message: `a mapping`, `a list`, `an empty value` or the quoted value itself.
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar): return isNull(node) ? "an empty value" : quote(scalar.string)
+        }
+    }
+
+    /// A value in single quotes, shortened so a huge value cannot flood the output.
+    func quote(_ text: String) -> String {
+        let shown =
+            text.unicodeScalars.count > 40
+            ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(40))) + "..." : text
+        return "'\(shown)'"
+    }
+
+    func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    // MARK: - Reading nodes
+
+    /// One key and value of a mapping whose key is text.
+    struct Entry {
+        var key: String
+        var keyNode: Node
+        var value: Node
+        var keyPosition: SourcePosition
+    }
+
+    /// The mapping's entries, reporting keys that are not text, unknown (with a suggestion) or repeated.
+    mutating func entries(of mapping: Node.Mapping, allowed: [String]?) -> [Entry] {
+        var result: [Entry] = []
+        var seen: [String: SourcePosition] = [:]
+        for (keyNode, value) in mapping {
+            let keyPosition = position(of: keyNode)
+            if maskedKeys.contains(keyPosition) { continue }
+            guard case .scalar(let scalar) = keyNode else {
+                error("expected a name as the key here, found \(describe(keyNode))", at: keyNode)
+                continue
+            }
+            guard checkLength(scalar.string, at: keyNode) else { continue }
+            let key = scalar.string
+            if let allowed, !allowed.contains(key) {
+                let hint =
+                    Suggestion.closest(to: key, among: allowed).map { "did you mean '\($0)'?" }
+                    ?? "allowed keys here: " + allowed.joined(separator: ", ")
+                error("unknown key \(quote(key))", at: keyNode, hint: hint)
+                continue
+            }
+            if let first = seen[key] {
+                error("duplicate key \(quote(key))", at: keyNode, hint: "first defined at line \(first.line)")
+                continue
+            }
+            seen[key] = keyPosition
+            result.append(Entry(key: key, keyNode: keyNode, value: value, keyPosition: keyPosition))
+        }
+        return result
+    }
+
+    /// Reports a value longer than the limit; true when the length is fine.
+    mutating func checkLength(_ text: String, at node: Node) -> Bool {
+        let length = text.unicodeScalars.count
+        guard length > limits.maxScalarLength else { return true }
+        error("value is too long (\(length) characters; at most \(limits.maxScalarLength))", at: node)
+        return false
+    }
+
+    /// A non-empty text value, or nil after reporting why not.
+    mutating func text(_ node: Node, named name: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            error("\(name) must be a text value, found \(describe(node))", at: node)
+            return nil
+        }
+        if isNull(node) {
+            error("\(name) has no value", at: node)
+            return nil
+        }
+        guard checkLength(scalar.string, at: node) else { return nil }
+        return scalar.string
+    }
+
+    /// A whole number, or nil after reporting why not.
+    mutating func integer(_ node: Node, named name: String) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
+            scalar.string.unicodeScalars.count <= 20, let value = Int(scalar.string)
+        else {
+            error("\(name) must be a whole number, found \(describe(node))", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A list of usernames (scalars), each with its node; reports entries that are not text.
+    mutating func usernames(_ node: Node, in context: String) -> [(name: String, node: Node)] {
+        guard case .sequence(let sequence) = node else { return [] }
+        var result: [(name: String, node: Node)] = []
+        var seen: Set<String> = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item, !isNull(item) else {
+                error("expected a username in \(context), found \(describe(item))", at: item)
+                continue
+            }
+            guard checkLength(scalar.string, at: item) else { continue }
+            guard seen.insert(scalar.string).inserted else {
+                error("\(quote(scalar.string)) is listed more than once in \(context)", at: item)
+                continue
+            }
+            result.append((scalar.string, item))
+        }
+        return result
+    }
+}
+
+// MARK: - Names
+
+extension ManifestParser {
+    /// Unix usernames as NERSC issues them: lowercase letters, digits, `_` and `-`, not starting with a digit or `-`.
+    static func isUsername(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 32, first == "_" || ("a"..."z").contains(first) else {
+            return false
+        }
+        return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+    }
+
+    /// NERSC project (repo) names: letters, digits and `_`, starting with a letter, e.g. `m1234`.
+    static func isProjectName(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= 32, first.isASCIILetter else { return false }
+        return scalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    /// Whether every character may appear in a Unix group name: ASCII letters, digits, `_` and `-`.
+    static func hasGroupNameCharacters(_ name: String) -> Bool {
+        name.unicodeScalars.allSatisfy { $0.isASCIILetter || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}
