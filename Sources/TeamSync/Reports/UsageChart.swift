@@ -12,7 +12,7 @@ struct UsageChart {
     static let width = 960.0
     static let height = 340.0
     static let left = 64.0
-    static let right = width - 170.0
+    static let right = width - 200.0
     static let top = 44.0
     static let bottom = height - 42.0
 
@@ -69,7 +69,6 @@ struct UsageChart {
         // Reference lines: the allocation, an even pace through the year, and today.
         let full = yPosition(100, yMax)
         svg.add(lineElement(Self.left, full, Self.right, full, stroke: "#111", width: 2.5))
-        svg.label(Self.right + 6, full + 4, "allocation", anchor: "start", weight: "bold")
         svg.add(
             lineElement(
                 Self.left, yPosition(0, yMax), Self.right, full, stroke: "#777", width: 1.5, dash: "1.5 4"))
@@ -90,9 +89,10 @@ struct UsageChart {
             }
             if line.points.count <= 40 {
                 for point in line.points {
+                    let radius = line.points.count == 1 ? "5" : "3"
                     svg.add(
-                        "<circle cx=\"\(f(point.x))\" cy=\"\(f(yPosition(point.percent, yMax)))\" r=\"3\" "
-                            + "fill=\"\(line.colour)\"/>")
+                        "<circle cx=\"\(f(point.x))\" cy=\"\(f(yPosition(point.percent, yMax)))\" r=\"\(radius)\" "
+                            + "fill=\"\(line.colour)\" stroke=\"#fff\" stroke-width=\"1\"/>")
                 }
             }
             if let last = line.points.last, let end = line.projectionEnd {
@@ -110,7 +110,6 @@ struct UsageChart {
         for label in labels.sorted(by: { $0.y < $1.y }) {
             var y = min(max(label.y + 4, Self.top + 12), Self.bottom)
             if let previous = placed.last, y - previous < 15 { y = previous + 15 }
-            if abs(y - (full + 4)) < 13 { y = full + 4 + (label.y > full ? 14 : -14) }
             placed.append(y)
             svg.label(Self.right + 6, y, label.text, anchor: "start", colour: label.colour, weight: "bold")
         }
@@ -138,7 +137,7 @@ struct UsageChart {
         for (text, colour, width, dash) in items {
             svg.add(lineElement(x, y, x + 26, y, stroke: colour, width: width, dash: dash))
             svg.label(x + 32, y + 4, text, anchor: "start", size: 12)
-            x += 32 + Double(text.count) * 6.8 + 22
+            x += 32 + Double(text.count) * 6.3 + 22
         }
     }
 

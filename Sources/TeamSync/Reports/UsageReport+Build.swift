@@ -72,6 +72,11 @@ extension UsageReport {
                     "not in the newest snapshot (\(day(newest.fetchedAt))); figures are from the last snapshot "
                         + "that listed it (\(CalendarDay(utcDayOf: asOf)))")
             }
+            if !period.contains(asOf) {
+                notes.append(
+                    "the newest figures are from \(CalendarDay(utcDayOf: asOf)), before this allocation year began on "
+                        + "\(period.start); run 'teamctl refresh' for this year's figures")
+            }
             let windowStart = max(period.startDate, since?.utcMidnight ?? period.startDate)
             let window = sightings.filter { $0.time >= windowStart && period.contains($0.time) }
             let series = window.map {

@@ -120,6 +120,23 @@ struct UsageReportTests {
         #expect(report.projects.first?.series.count == 9)
     }
 
+    @Test func saysWhenTheNewestFiguresAreFromLastYear() throws {
+        let snapshots = try UsageHistory.daily(from: "2026-12-20", steps: 10) { day in
+            [UsageHistory.project("m1234", cpuGiven: 10_000, cpuUsed: 9_000 + 10 * day)]
+        }
+        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2027-01-03"))
+        let project = try #require(report.projects.first)
+        #expect(project.cpu.burn == nil)
+        #expect(project.cpu.burnUnavailable == "no burn rate: no snapshot since the allocation year began on 2027-01-01")
+        #expect(
+            project.notes == [
+                "the newest figures are from 2026-12-29, before this allocation year began on 2027-01-01; "
+                    + "run 'teamctl refresh' for this year's figures"
+            ])
+        #expect(project.series.isEmpty)
+        #expect(UsageRenderer.html(report).contains("no usage figures in the current allocation year"))
+    }
+
     @Test(arguments: [0, 13, -1])
     func rejectsImpossibleStartMonths(_ month: Int) {
         #expect(AllocationYear(startMonth: month) == nil)
