@@ -24,7 +24,8 @@ public struct AllocationYear: Sendable, Hashable, Codable {
     public func period(containing day: CalendarDay) -> AllocationPeriod {
         let startYear = day.month >= startMonth ? day.year : day.year - 1
         let start = CalendarDay(daysSinceEpoch: CalendarDay.daysSinceEpochOfFirst(year: startYear, month: startMonth))
-        let next = CalendarDay(daysSinceEpoch: CalendarDay.daysSinceEpochOfFirst(year: startYear + 1, month: startMonth))
+        let next = CalendarDay(
+            daysSinceEpoch: CalendarDay.daysSinceEpochOfFirst(year: startYear + 1, month: startMonth))
         return AllocationPeriod(start: start, end: next.adding(days: -1))
     }
 

@@ -34,7 +34,8 @@ struct UsageChart {
         let yStep = yMax <= 150 ? 25.0 : 50.0
 
         var svg = SVGWriter()
-        let summary = "\(project.project): cumulative hours used as a percentage of the allocation, "
+        let summary =
+            "\(project.project): cumulative hours used as a percentage of the allocation, "
             + "\(period.start) to \(period.end)"
         svg.add(
             "<svg class=\"chart\" viewBox=\"0 0 \(f(Self.width)) \(f(Self.height))\" role=\"img\" "
@@ -52,8 +53,9 @@ struct UsageChart {
         }
         for month in 0...12 {
             let first = period.start
-            let day = CalendarDay(daysSinceEpoch: CalendarDay.daysSinceEpochOfFirst(
-                year: first.year + (first.month - 1 + month) / 12, month: (first.month - 1 + month) % 12 + 1))
+            let day = CalendarDay(
+                daysSinceEpoch: CalendarDay.daysSinceEpochOfFirst(
+                    year: first.year + (first.month - 1 + month) / 12, month: (first.month - 1 + month) % 12 + 1))
             let x = xPosition(day.utcMidnight)
             svg.add(lineElement(x, Self.top, x, Self.bottom, stroke: "#e2e2e2", width: 1))
             guard month < 12 else { continue }
@@ -114,7 +116,8 @@ struct UsageChart {
             svg.label(Self.right + 6, y, label.text, anchor: "start", colour: label.colour, weight: "bold")
         }
         if lines.isEmpty {
-            let reason = [project.cpu, project.gpu].contains(where: \.hasAllocation)
+            let reason =
+                [project.cpu, project.gpu].contains(where: \.hasAllocation)
                 ? "no usage figures in the current allocation year" : "no CPU or GPU hours allocated"
             svg.label((Self.left + Self.right) / 2, (Self.top + Self.bottom) / 2, reason, anchor: "middle", size: 14)
         } else if let lonely = lines.first(where: { $0.points.count == 1 }), let reason = lonely.hours.burnUnavailable {
@@ -129,7 +132,9 @@ struct UsageChart {
     private func legend(into svg: inout SVGWriter, lines: [Line]) {
         var x = Self.left
         let y = 16.0
-        var items: [(String, String, Double, String?)] = lines.map { ($0.hours.resource.label + " used", $0.colour, 2.5, nil) }
+        var items: [(String, String, Double, String?)] = lines.map {
+            ($0.hours.resource.label + " used", $0.colour, 2.5, nil)
+        }
         items += [
             ("projection at current burn", "#444", 2, "7 5"), ("even pace", "#777", 1.5, "1.5 4"),
             ("allocation (100%)", "#111", 2.5, nil),
@@ -149,11 +154,12 @@ struct UsageChart {
             return value.map { (point.time, $0) }
         }
         guard !used.isEmpty else { return nil }
-        let points = used.map { (x: xPosition($0.0), percent: $0.1 / given * 100) }
+        let points = Self.thinned(used.map { (x: xPosition($0.0), percent: $0.1 / given * 100) })
         var end: (x: Double, percent: Double)?
         var label = "\(hours.resource.label) \(UsageUnits.percent(hours.percentUsed ?? 0))"
         if let burn = hours.burn, let usedNow = hours.projectUsed, usedNow < given, period.contains(project.asOf) {
-            let runOut = burn.hoursPerDay > 0
+            let runOut =
+                burn.hoursPerDay > 0
                 ? project.asOf.addingTimeInterval((given - usedNow) / burn.hoursPerDay * 86_400) : period.endDate
             if runOut < period.endDate, let day = hours.runOutDay {
                 end = (xPosition(runOut), 100)
@@ -165,6 +171,17 @@ struct UsageChart {
             }
         }
         return Line(hours: hours, colour: colour, points: points, projectionEnd: end, label: label)
+    }
+
+    /// At most about one point per pixel across, plus the last: a year of hourly refreshes would
+    /// otherwise draw thousands of points no one can tell apart.
+    static func thinned(_ points: [(x: Double, percent: Double)]) -> [(x: Double, percent: Double)] {
+        var kept: [(x: Double, percent: Double)] = []
+        for (index, point) in points.enumerated() {
+            let isLast = index == points.count - 1
+            if isLast || kept.last.map({ point.x - $0.x >= 1 }) ?? true { kept.append(point) }
+        }
+        return kept
     }
 
     private func xPosition(_ date: Date) -> Double {

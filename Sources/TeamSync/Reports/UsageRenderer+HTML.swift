@@ -12,7 +12,8 @@ extension UsageRenderer {
         page.line("<head>")
         page.line("<meta charset=\"utf-8\">")
         page.line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        page.line("<title>\(escape("Allocation usage: \(facility), \(CalendarDay(utcDayOf: report.generatedAt))"))</title>")
+        page.line(
+            "<title>\(escape("Allocation usage: \(facility), \(CalendarDay(utcDayOf: report.generatedAt))"))</title>")
         page.line("<style>\(stylesheet)</style>")
         page.line("</head>")
         page.line("<body>")
@@ -34,10 +35,13 @@ extension UsageRenderer {
             page.line("</ul></div>")
         }
         if report.projects.isEmpty {
-            let text = report.snapshotCount == 0 ? "No snapshots yet: run 'teamctl refresh' first." : "No projects to report."
+            let text =
+                report.snapshotCount == 0 ? "No snapshots yet: run 'teamctl refresh' first." : "No projects to report."
             page.line("<p>\(escape(text))</p>")
         }
-        let reportNotes = report.unknownProjects.map { "project \($0) is in no snapshot; check the name or run 'teamctl refresh'" }
+        let reportNotes = report.unknownProjects.map {
+            "project \($0) is in no snapshot; check the name or run 'teamctl refresh'"
+        }
         if !reportNotes.isEmpty {
             page.line("<ul class=\"notes\">\(reportNotes.map { "<li>\(escape($0))</li>" }.joined())</ul>")
         }
@@ -62,12 +66,16 @@ extension UsageRenderer {
         let resources = [project.cpu, project.gpu].filter(\.hasAllocation)
         if !resources.isEmpty {
             page.line("<table class=\"hours\"><thead><tr>")
-            let headers = ["Hours", "Used", "Given", "Used %", "Year elapsed", "You used", "Your share", "Burn / day", "At year end", "Runs out"]
+            let headers = [
+                "Hours", "Used", "Given", "Used %", "Year elapsed", "You used", "Your share", "Burn / day",
+                "At year end", "Runs out",
+            ]
             page.line(headers.map { "<th>\(escape($0))</th>" }.joined())
             page.line("</tr></thead><tbody>")
             for hours in resources {
                 let cells = [
-                    hours.resource.label, dash(hours.projectUsed, UsageUnits.hours), dash(hours.projectGiven, UsageUnits.hours),
+                    hours.resource.label, dash(hours.projectUsed, UsageUnits.hours),
+                    dash(hours.projectGiven, UsageUnits.hours),
                     dash(hours.percentUsed, UsageUnits.percent), UsageUnits.percent(report.yearFractionElapsed * 100),
                     dash(hours.callerUsed, UsageUnits.hours), dash(hours.callerGiven, UsageUnits.hours),
                     dash(hours.burn?.hoursPerDay, UsageUnits.hours),
@@ -88,17 +96,21 @@ extension UsageRenderer {
             page.line("</tr></thead><tbody>")
             for area in project.storage {
                 let cells = [
-                    area.area.label, area.name, dash(area.bytesUsed, UsageUnits.bytes), dash(area.bytesGiven, UsageUnits.bytes),
+                    area.area.label, area.name, dash(area.bytesUsed, UsageUnits.bytes),
+                    dash(area.bytesGiven, UsageUnits.bytes),
                     dash(area.bytesPercentUsed, UsageUnits.percent), dash(area.filesUsed, UsageUnits.count),
                     dash(area.filesGiven, UsageUnits.count), dash(area.filesPercentUsed, UsageUnits.percent),
                 ]
-                let rowClass = warned.contains(where: { $0.hasPrefix(area.area.rawValue + " ") }) ? " class=\"warn\"" : ""
+                let rowClass =
+                    warned.contains(where: { $0.hasPrefix(area.area.rawValue + " ") }) ? " class=\"warn\"" : ""
                 page.line("<tr\(rowClass)>\(cells.map { "<td>\(escape($0))</td>" }.joined())</tr>")
             }
             page.line("</tbody></table>")
         }
         var notes = project.notes
-        for hours in resources { if let reason = hours.burnUnavailable { notes.append("\(hours.resource.label): \(reason)") } }
+        for hours in resources {
+            if let reason = hours.burnUnavailable { notes.append("\(hours.resource.label): \(reason)") }
+        }
         if !notes.isEmpty { page.line("<ul class=\"notes\">\(notes.map { "<li>\(escape($0))</li>" }.joined())</ul>") }
         page.line("</section>")
     }

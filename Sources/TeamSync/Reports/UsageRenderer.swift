@@ -35,23 +35,32 @@ public enum UsageRenderer {
         let who = report.caller.isEmpty ? "" : " as \(report.caller)"
         let facility = report.facility.isEmpty ? "no facility" : report.facility
         lines.append(style.bold("Usage for \(facility)\(who), \(stamp) (\(plural(report.snapshotCount, "snapshot")))"))
-        var year = "Allocation year \(report.allocationYear.start) to \(report.allocationYear.end): "
+        var year =
+            "Allocation year \(report.allocationYear.start) to \(report.allocationYear.end): "
             + "\(UsageUnits.percent(report.yearFractionElapsed * 100)) elapsed"
         if let since = report.since { year += "; burn measured from \(since)" }
         lines.append(year)
 
         if report.projects.isEmpty {
             lines.append("")
-            lines.append(report.snapshotCount == 0 ? "No snapshots yet: run 'teamctl refresh' first." : "No projects to report.")
+            lines.append(
+                report.snapshotCount == 0 ? "No snapshots yet: run 'teamctl refresh' first." : "No projects to report.")
         }
         if !report.projects.isEmpty {
             lines.append("")
-            var rows = [["PROJECT", "HOURS", "USED", "GIVEN", "USED%", "YOU USED", "YOU GIVEN", "BURN/DAY", "AT YEAR END", "RUNS OUT"]]
+            var rows = [
+                [
+                    "PROJECT", "HOURS", "USED", "GIVEN", "USED%", "YOU USED", "YOU GIVEN", "BURN/DAY", "AT YEAR END",
+                    "RUNS OUT",
+                ]
+            ]
             var flagged: Set<Int> = []
             for project in report.projects {
                 let resources = [project.cpu, project.gpu].filter(\.hasAllocation)
                 for hours in resources.isEmpty ? [project.cpu] : resources {
-                    if report.warnings.contains(where: { $0.project == project.project && $0.subject == hours.resource.rawValue }) {
+                    if report.warnings.contains(where: {
+                        $0.project == project.project && $0.subject == hours.resource.rawValue
+                    }) {
                         flagged.insert(rows.count)
                     }
                     rows.append([
@@ -101,11 +110,15 @@ public enum UsageRenderer {
 
     /// Every remark a reader should see under the figures, one line each.
     static func notes(_ report: UsageReport) -> [String] {
-        var notes = report.unknownProjects.map { "project \($0) is in no snapshot; check the name or run 'teamctl refresh'" }
+        var notes = report.unknownProjects.map {
+            "project \($0) is in no snapshot; check the name or run 'teamctl refresh'"
+        }
         for project in report.projects {
             notes += project.notes.map { "\(project.project): \($0)" }
             for hours in [project.cpu, project.gpu] where hours.hasAllocation {
-                if let reason = hours.burnUnavailable { notes.append("\(project.project) \(hours.resource.label): \(reason)") }
+                if let reason = hours.burnUnavailable {
+                    notes.append("\(project.project) \(hours.resource.label): \(reason)")
+                }
             }
         }
         return notes

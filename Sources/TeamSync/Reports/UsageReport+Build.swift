@@ -80,7 +80,8 @@ extension UsageReport {
             let windowStart = max(period.startDate, since?.utcMidnight ?? period.startDate)
             let window = sightings.filter { $0.time >= windowStart && period.contains($0.time) }
             let series = window.map {
-                UsagePoint(time: $0.time, cpuUsed: $0.stats.cpu_project_hours_used, gpuUsed: $0.stats.gpu_project_hours_used)
+                UsagePoint(
+                    time: $0.time, cpuUsed: $0.stats.cpu_project_hours_used, gpuUsed: $0.stats.gpu_project_hours_used)
             }
             let cpu = hours(
                 .cpu, latest: latest, asOf: asOf, window: window.map { ($0.time, $0.stats.cpu_project_hours_used) },
@@ -101,13 +102,20 @@ extension UsageReport {
             let (given, used, callerGiven, callerUsed): (Double?, Double?, Double?, Double?) =
                 switch resource {
                 case .cpu:
-                    (latest.cpu_project_hours_given, latest.cpu_project_hours_used, latest.cpu_hours_given, latest.cpu_hours_used)
+                    (
+                        latest.cpu_project_hours_given, latest.cpu_project_hours_used, latest.cpu_hours_given,
+                        latest.cpu_hours_used
+                    )
                 case .gpu:
-                    (latest.gpu_project_hours_given, latest.gpu_project_hours_used, latest.gpu_hours_given, latest.gpu_hours_used)
+                    (
+                        latest.gpu_project_hours_given, latest.gpu_project_hours_used, latest.gpu_hours_given,
+                        latest.gpu_hours_used
+                    )
                 }
             var usage = HoursUsage(
                 resource: resource, projectGiven: given, projectUsed: used, percentUsed: reportPercent(used, of: given),
-                callerGiven: callerGiven, callerUsed: callerUsed, callerPercentUsed: reportPercent(callerUsed, of: callerGiven),
+                callerGiven: callerGiven, callerUsed: callerUsed,
+                callerPercentUsed: reportPercent(callerUsed, of: callerGiven),
                 fractionUsed: reportFraction(used, of: given), burn: nil, burnUnavailable: nil,
                 runOutDay: nil, projectedUsedAtYearEnd: nil, runsOutBeforeYearEnd: false)
             guard usage.hasAllocation else {
@@ -128,7 +136,8 @@ extension UsageReport {
                 if everSeen == 1 {
                     usage.burnUnavailable = "no burn rate: only one snapshot"
                 } else if !period.contains(asOf) {
-                    usage.burnUnavailable = "no burn rate: no snapshot since the allocation year began on \(period.start)"
+                    usage.burnUnavailable =
+                        "no burn rate: no snapshot since the allocation year began on \(period.start)"
                 } else {
                     usage.burnUnavailable = "no burn rate: no snapshot with \(resource.label) use in the window"
                 }
@@ -136,7 +145,8 @@ extension UsageReport {
             }
             guard points.count >= 2, let first = points.first, first.time < last.time else {
                 usage.burnUnavailable =
-                    everSeen == 1 ? "no burn rate: only one snapshot"
+                    everSeen == 1
+                    ? "no burn rate: only one snapshot"
                     : "no burn rate: only one snapshot in the window"
                 return usage
             }
@@ -212,7 +222,8 @@ extension UsageReport {
                 found.append(
                     UsageWarning(
                         kind: .runsOutBeforeYearEnd, project: name, subject: hours.resource.rawValue,
-                        message: "\(name): \(label) projected to run out on \(day) at \(UsageUnits.hours(burn.hoursPerDay)) "
+                        message:
+                            "\(name): \(label) projected to run out on \(day) at \(UsageUnits.hours(burn.hoursPerDay)) "
                             + "hours/day, before the allocation year ends on \(period.end)"))
             }
         }
@@ -226,7 +237,8 @@ extension UsageReport {
                 found.append(
                     UsageWarning(
                         kind: .overThreshold, project: name, subject: "\(area.area.rawValue) \(measure)",
-                        message: "\(name): \(area.area.label) \(area.name) \(measure) at \(UsageUnits.percent(percent)) "
+                        message:
+                            "\(name): \(area.area.label) \(area.name) \(measure) at \(UsageUnits.percent(percent)) "
                             + "of quota (\(format(used)) of \(format(given))), at or over the \(limit) threshold"))
             }
         }

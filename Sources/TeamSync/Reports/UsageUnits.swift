@@ -5,10 +5,14 @@ import Foundation
 /// Bytes use decimal (SI) units, 1 TB = 10^12 bytes, as the facility's `*_human` fields do.
 public enum UsageUnits {
     /// Hours with a k, M or B suffix: `950`, `3.0k`, `123k`, `1.5M`; small rates keep one decimal.
-    public static func hours(_ value: Double) -> String { scaled(value, base: 1000, suffixes: ["", "k", "M", "B", "T"]) }
+    public static func hours(_ value: Double) -> String {
+        scaled(value, base: 1000, suffixes: ["", "k", "M", "B", "T"])
+    }
 
     /// A count (files) with a k, M or B suffix.
-    public static func count(_ value: Double) -> String { scaled(value, base: 1000, suffixes: ["", "k", "M", "B", "T"]) }
+    public static func count(_ value: Double) -> String {
+        scaled(value, base: 1000, suffixes: ["", "k", "M", "B", "T"])
+    }
 
     /// Bytes in decimal units: `512 B`, `1.2 GB`, `20.0 TB`, `3.4 PB`.
     public static func bytes(_ value: Double) -> String {
@@ -32,7 +36,8 @@ public enum UsageUnits {
         let digits: String
         if index == 0 {
             let wholeNumber = scaled == scaled.rounded()
-            digits = keepSmallDecimal && abs(scaled) < 10 && !wholeNumber
+            digits =
+                keepSmallDecimal && abs(scaled) < 10 && !wholeNumber
                 ? String(format: "%.1f", scaled) : String(format: "%.0f", scaled)
         } else {
             digits = abs(scaled) < 99.95 ? String(format: "%.1f", scaled) : String(format: "%.0f", scaled)

@@ -59,12 +59,18 @@ enum UsageHistory {
                             name: "m1234", bytes_given: 20 * tb, bytes_used: 9 * tb + day * 0.02 * tb, files_given: 5e6,
                             files_used: 1.2e6 + day * 3000)
                     ],
-                    hpss: [StorageStats(name: "m1234", bytes_given: 500 * tb, bytes_used: 120 * tb, files_given: 1e7, files_used: 2.2e6)]),
+                    hpss: [
+                        StorageStats(
+                            name: "m1234", bytes_given: 500 * tb, bytes_used: 120 * tb, files_given: 1e7,
+                            files_used: 2.2e6)
+                    ]),
                 project(
                     "m5678", cpuGiven: 500_000, cpuUsed: 1_650 * day + (day > 120 ? 300 * (day - 120) : 0),
                     description: "Climate ensemble runs",
                     storage: [
-                        StorageStats(name: "m5678", bytes_given: 10 * tb, bytes_used: 9.3 * tb, files_given: 2e6, files_used: 1.1e6)
+                        StorageStats(
+                            name: "m5678", bytes_given: 10 * tb, bytes_used: 9.3 * tb, files_given: 2e6,
+                            files_used: 1.1e6)
                     ]),
             ]
             if day == 266 {

@@ -64,7 +64,8 @@ struct UsageRendererTests {
 
         for project in report.projects {
             for hours in [project.cpu, project.gpu] {
-                let row = try #require(rows.first { $0["project"] == project.project && $0["resource"] == hours.resource.rawValue })
+                let row = try #require(
+                    rows.first { $0["project"] == project.project && $0["resource"] == hours.resource.rawValue })
                 #expect(row["unit"] == "hours")
                 #expect(row["given"].flatMap(Double.init) == hours.projectGiven)
                 #expect(row["used"].flatMap(Double.init) == hours.projectUsed)
@@ -75,7 +76,11 @@ struct UsageRendererTests {
                 #expect(row["year_fraction_elapsed"].flatMap(Double.init) == report.yearFractionElapsed)
             }
             for area in project.storage {
-                let row = try #require(rows.first { $0["project"] == project.project && $0["resource"] == area.area.rawValue && $0["unit"] == "bytes" })
+                let row = try #require(
+                    rows.first {
+                        $0["project"] == project.project && $0["resource"] == area.area.rawValue
+                            && $0["unit"] == "bytes"
+                    })
                 #expect(row["used"].flatMap(Double.init) == area.bytesUsed)
                 #expect(row["given"].flatMap(Double.init) == area.bytesGiven)
             }
@@ -122,7 +127,8 @@ struct UsageRendererTests {
 
     @Test func jsonOfAnotherSchemaVersionIsRefused() throws {
         let report = try exampleReport()
-        let text = try UsageRenderer.json(report).replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 99")
+        let text = try UsageRenderer.json(report).replacingOccurrences(
+            of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 99")
         #expect(text.contains("99"))
         let error = try #require(throws: DecodingError.self) { try UsageRenderer.decodeJSON(Data(text.utf8)) }
         #expect("\(error)".contains("schema version 99 is not supported"))
@@ -159,6 +165,21 @@ struct UsageRendererTests {
         #expect(!html.contains("<b>"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;"))
         #expect(html.contains("m&lt;1&gt;"))
+    }
+
+    @Test func htmlDrawsAtMostAboutOnePointPerPixel() throws {
+        // Hourly refreshes for 150 days: 3,600 snapshots.
+        let snapshots = try UsageHistory.daily(from: "2026-01-01", steps: 3_600, stepDays: 1.0 / 24) { day in
+            [UsageHistory.project("m1", cpuGiven: 100_000, cpuUsed: 100 * day)]
+        }
+        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-05-31"))
+        #expect(report.projects.first?.cpu.burn?.hoursPerDay.rounded() == 100)
+        let html = UsageRenderer.html(report)
+        let polyline = try #require(html.components(separatedBy: "<polyline points=\"").dropFirst().first)
+        let drawn = polyline.prefix { $0 != "\"" }.split(separator: " ").count
+        // 150 of 365 days across a 696-pixel plot is about 286 pixels.
+        #expect(drawn > 200 && drawn <= 300)
+        #expect(html.utf8.count < 200_000)
     }
 
     @Test func htmlSaysWhenAProjectHasNoHours() throws {

@@ -9,7 +9,10 @@ struct UsageReportTests {
     /// GPU climbs 10 h/day from 0 to 300 of 100,000.
     func steadyBurn() throws -> [FacilitySnapshot] {
         try UsageHistory.daily(from: "2026-03-01", steps: 31) { day in
-            [UsageHistory.project("m1234", cpuGiven: 10_000, cpuUsed: 1_000 + 100 * day, gpuGiven: 100_000, gpuUsed: 10 * day)]
+            [
+                UsageHistory.project(
+                    "m1234", cpuGiven: 10_000, cpuUsed: 1_000 + 100 * day, gpuGiven: 100_000, gpuUsed: 10 * day)
+            ]
         }
     }
 
@@ -112,7 +115,8 @@ struct UsageReportTests {
             let used = day < 11 ? 50_000 + 100 * day : 300 * (day - 11)
             return [UsageHistory.project("m1234", cpuGiven: 60_000, cpuUsed: used)]
         }
-        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-07-09", hour: 12), allocationYear: july)
+        let report = UsageReport.build(
+            snapshots: snapshots, now: try UsageHistory.date("2026-07-09", hour: 12), allocationYear: july)
         #expect(report.allocationYear.start == CalendarDay("2026-07-01"))
         #expect(report.allocationYear.end == CalendarDay("2027-06-30"))
         #expect(report.allocationYearStartMonth == 7)
@@ -127,7 +131,8 @@ struct UsageReportTests {
         let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2027-01-03"))
         let project = try #require(report.projects.first)
         #expect(project.cpu.burn == nil)
-        #expect(project.cpu.burnUnavailable == "no burn rate: no snapshot since the allocation year began on 2027-01-01")
+        #expect(
+            project.cpu.burnUnavailable == "no burn rate: no snapshot since the allocation year began on 2027-01-01")
         #expect(
             project.notes == [
                 "the newest figures are from 2026-12-29, before this allocation year began on 2027-01-01; "
@@ -150,7 +155,10 @@ struct UsageReportTests {
         let project = try #require(report.projects.first)
         #expect(project.cpu.burn?.hoursPerDay == 40)
         #expect(project.cpu.burn?.points == 5)
-        #expect(project.notes == ["CPU use dropped on 2026-04-06 (a reset or a correction); the burn rate is measured from then"])
+        #expect(
+            project.notes == [
+                "CPU use dropped on 2026-04-06 (a reset or a correction); the burn rate is measured from then"
+            ])
     }
 
     @Test func fitsALeastSquaresLineThroughUnevenUse() throws {
@@ -167,13 +175,19 @@ struct UsageReportTests {
 
     @Test func windowStartsAtSince() throws {
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 21) { day in
-            [UsageHistory.project("m1234", cpuGiven: 100_000, cpuUsed: day <= 10 ? 100 * day : 1_000 + 300 * (day - 10))]
+            [
+                UsageHistory.project(
+                    "m1234", cpuGiven: 100_000, cpuUsed: day <= 10 ? 100 * day : 1_000 + 300 * (day - 10))
+            ]
         }
         let since = try #require(CalendarDay("2026-04-11"))
         let now = try UsageHistory.date("2026-04-21", hour: 9)
-        #expect(UsageReport.build(snapshots: snapshots, since: since, now: now).projects.first?.cpu.burn?.hoursPerDay == 300)
+        #expect(
+            UsageReport.build(snapshots: snapshots, since: since, now: now).projects.first?.cpu.burn?.hoursPerDay == 300
+        )
         #expect(UsageReport.build(snapshots: snapshots, since: since, now: now).projects.first?.series.count == 11)
-        let whole = try #require(UsageReport.build(snapshots: snapshots, now: now).projects.first?.cpu.burn?.hoursPerDay)
+        let whole = try #require(
+            UsageReport.build(snapshots: snapshots, now: now).projects.first?.cpu.burn?.hoursPerDay)
         #expect(whole > 100 && whole < 300)
     }
 
@@ -215,7 +229,8 @@ struct UsageReportTests {
 
     @Test func warnsOnStorageQuotas() throws {
         let tb = 1e12
-        let full = StorageStats(name: "m1234", bytes_given: 20 * tb, bytes_used: 19 * tb, files_given: 1e6, files_used: 1e5)
+        let full = StorageStats(
+            name: "m1234", bytes_given: 20 * tb, bytes_used: 19 * tb, files_given: 1e6, files_used: 1e5)
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 2) { _ in
             [UsageHistory.project("m1234", cpuGiven: 1_000, cpuUsed: 10, storage: [full])]
         }
@@ -252,7 +267,8 @@ struct UsageReportTests {
     @Test func selectsProjectsAndNamesUnknownOnes() throws {
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 2) { _ in
             [
-                UsageHistory.project("m2", cpuGiven: 1, cpuUsed: 0), UsageHistory.project("m1", cpuGiven: 1, cpuUsed: 0),
+                UsageHistory.project("m2", cpuGiven: 1, cpuUsed: 0),
+                UsageHistory.project("m1", cpuGiven: 1, cpuUsed: 0),
                 UsageHistory.project("m3", cpuGiven: 1, cpuUsed: 0),
             ]
         }
