@@ -249,7 +249,8 @@ struct TerminalStyle {
 }
 
 extension String {
-    func trimmingTrailingSpaces() -> String {
+    /// Private to this file: other files (the apply report) keep their own.
+    fileprivate func trimmingTrailingSpaces() -> String {
         var text = self
         while text.last == " " { text.removeLast() }
         return text
