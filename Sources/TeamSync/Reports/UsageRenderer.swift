@@ -1,0 +1,258 @@
+import AccountModels
+import Foundation
+
+/// The output formats of `teamctl usage`.
+public enum UsageFormat: String, Sendable, Hashable, CaseIterable {
+    /// Aligned columns for a terminal.
+    case table
+    /// RFC 4180 comma-separated values with a header row.
+    case csv
+    /// The versioned JSON schema of `docs/usage-report.md`.
+    case json
+    /// One self-contained HTML file with an SVG chart per project.
+    case html
+}
+
+/// Turns a ``UsageReport`` into text: a terminal table, CSV, JSON or a self-contained HTML page.
+public enum UsageRenderer {
+    /// Renders `report` in `format`; `color` only affects the table.
+    public static func render(_ report: UsageReport, as format: UsageFormat, color: Bool = false) throws -> String {
+        switch format {
+        case .table: return table(report, color: color)
+        case .csv: return csv(report)
+        case .json: return try json(report)
+        case .html: return html(report)
+        }
+    }
+
+    // MARK: Table
+
+    /// Aligned columns for a terminal, with human units; `color` adds ANSI colours to warnings.
+    public static func table(_ report: UsageReport, color: Bool = false) -> String {
+        let style = TerminalStyle(enabled: color)
+        var lines: [String] = []
+        let stamp = timestamp(report.generatedAt)
+        let who = report.caller.isEmpty ? "" : " as \(report.caller)"
+        let facility = report.facility.isEmpty ? "no facility" : report.facility
+        lines.append(style.bold("Usage for \(facility)\(who), \(stamp) (\(plural(report.snapshotCount, "snapshot")))"))
+        var year =
+            "Allocation year \(report.allocationYear.start) to \(report.allocationYear.end): "
+            + "\(UsageUnits.percent(report.yearFractionElapsed * 100)) elapsed"
+        if let since = report.since { year += "; burn measured from \(since)" }
+        lines.append(year)
+
+        if report.projects.isEmpty {
+            lines.append("")
+            lines.append(
+                report.snapshotCount == 0 ? "No snapshots yet: run 'teamctl refresh' first." : "No projects to report.")
+        }
+        if !report.projects.isEmpty {
+            lines.append("")
+            var rows = [
+                [
+                    "PROJECT", "HOURS", "USED", "GIVEN", "USED%", "YOU USED", "YOU GIVEN", "BURN/DAY", "AT YEAR END",
+                    "RUNS OUT",
+                ]
+            ]
+            var flagged: Set<Int> = []
+            for project in report.projects {
+                let resources = [project.cpu, project.gpu].filter(\.hasAllocation)
+                for hours in resources.isEmpty ? [project.cpu] : resources {
+                    if report.warnings.contains(where: {
+                        $0.project == project.project && $0.subject == hours.resource.rawValue
+                    }) {
+                        flagged.insert(rows.count)
+                    }
+                    rows.append([
+                        project.project, hours.resource.label, dash(hours.projectUsed, UsageUnits.hours),
+                        dash(hours.projectGiven, UsageUnits.hours), dash(hours.percentUsed, UsageUnits.percent),
+                        dash(hours.callerUsed, UsageUnits.hours), dash(hours.callerGiven, UsageUnits.hours),
+                        dash(hours.burn?.hoursPerDay, UsageUnits.hours),
+                        dash(reportPercent(hours.projectedUsedAtYearEnd, of: hours.projectGiven), UsageUnits.percent),
+                        runOutText(hours, report.allocationYear),
+                    ])
+                }
+            }
+            lines += aligned(rows, rightAligned: [2, 3, 4, 5, 6, 7, 8]).enumerated().map { index, line in
+                index == 0 ? style.bold(line) : flagged.contains(index) ? style.red(line) : line
+            }
+        }
+
+        let storageRows = report.projects.flatMap { project in
+            project.storage.map { area in
+                [
+                    project.project, area.area.label, area.name, dash(area.bytesUsed, UsageUnits.bytes),
+                    dash(area.bytesGiven, UsageUnits.bytes), dash(area.bytesPercentUsed, UsageUnits.percent),
+                    dash(area.filesUsed, UsageUnits.count), dash(area.filesGiven, UsageUnits.count),
+                    dash(area.filesPercentUsed, UsageUnits.percent),
+                ]
+            }
+        }
+        if !storageRows.isEmpty {
+            lines.append("")
+            let header = ["PROJECT", "STORAGE", "NAME", "BYTES USED", "QUOTA", "USED%", "FILES USED", "QUOTA", "USED%"]
+            lines += aligned([header] + storageRows, rightAligned: [3, 4, 5, 6, 7, 8]).enumerated().map { index, line in
+                index == 0 ? style.bold(line) : line
+            }
+        }
+
+        let notes = self.notes(report)
+        if !notes.isEmpty {
+            lines.append("")
+            lines += notes.map { "note: \($0)" }
+        }
+        if !report.warnings.isEmpty {
+            lines.append("")
+            lines += report.warnings.map { style.red("warning: \($0.message)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every remark a reader should see under the figures, one line each.
+    static func notes(_ report: UsageReport) -> [String] {
+        var notes = report.unknownProjects.map {
+            "project \($0) is in no snapshot; check the name or run 'teamctl refresh'"
+        }
+        for project in report.projects {
+            notes += project.notes.map { "\(project.project): \($0)" }
+            for hours in [project.cpu, project.gpu] where hours.hasAllocation {
+                if let reason = hours.burnUnavailable {
+                    notes.append("\(project.project) \(hours.resource.label): \(reason)")
+                }
+            }
+        }
+        return notes
+    }
+
+    static func runOutText(_ hours: HoursUsage, _ period: AllocationPeriod) -> String {
+        if let given = hours.projectGiven, let used = hours.projectUsed, given > 0, used >= given { return "used up" }
+        if let day = hours.runOutDay { return day.description }
+        if hours.burn != nil { return "not at this rate" }
+        return "-"
+    }
+
+    static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? padding + cell : cell + padding
+            }
+            .joined(separator: "  ")
+            .trimmingTrailingSpaces()
+        }
+    }
+
+    // MARK: CSV
+
+    /// The CSV header row's column names, in order.
+    public static let csvColumns = [
+        "project", "resource", "unit", "name", "given", "used", "percent_used", "caller_given", "caller_used",
+        "caller_percent_used", "burn_per_day", "run_out_day", "projected_used_at_year_end", "year_fraction_elapsed",
+        "fraction_used", "as_of", "note",
+    ]
+
+    /// RFC 4180 CSV (CRLF line ends, quoted where needed) with a header row and one row per project and
+    /// resource: CPU hours, GPU hours, and bytes and files of each storage area. Numbers are plain.
+    public static func csv(_ report: UsageReport) -> String {
+        var rows = [csvColumns]
+        let elapsed = number(report.yearFractionElapsed)
+        for project in report.projects {
+            let asOf = timestamp(project.asOf, iso: true)
+            for hours in [project.cpu, project.gpu] {
+                rows.append([
+                    project.project, hours.resource.rawValue, "hours", "", number(hours.projectGiven),
+                    number(hours.projectUsed), number(hours.percentUsed), number(hours.callerGiven),
+                    number(hours.callerUsed), number(hours.callerPercentUsed), number(hours.burn?.hoursPerDay),
+                    hours.runOutDay?.description ?? "", number(hours.projectedUsedAtYearEnd), elapsed,
+                    number(hours.fractionUsed), asOf, hours.hasAllocation ? hours.burnUnavailable ?? "" : "",
+                ])
+            }
+            for area in project.storage {
+                rows.append([
+                    project.project, area.area.rawValue, "bytes", area.name, number(area.bytesGiven),
+                    number(area.bytesUsed), number(area.bytesPercentUsed), "", "", "", "", "", "", elapsed,
+                    number(reportFraction(area.bytesUsed, of: area.bytesGiven)), asOf, "",
+                ])
+                rows.append([
+                    project.project, area.area.rawValue, "files", area.name, number(area.filesGiven),
+                    number(area.filesUsed), number(area.filesPercentUsed), "", "", "", "", "", "", elapsed,
+                    number(reportFraction(area.filesUsed, of: area.filesGiven)), asOf, "",
+                ])
+            }
+        }
+        return rows.map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// One CSV field: quoted when it holds a comma, a quote or a line break; quotes doubled.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A plain number a spreadsheet reads: no grouping, no units; whole numbers without a decimal point.
+    static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        if value == value.rounded(), abs(value) < 9.0e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    // MARK: JSON
+
+    /// The report as pretty-printed JSON in the schema of `docs/usage-report.md` (dates ISO 8601, UTC).
+    public static func json(_ report: UsageReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
+
+    /// Reads back a report written by ``json(_:)``; throws when the schema version is not one this
+    /// build understands.
+    public static func decodeJSON(_ data: Data) throws -> UsageReport {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let report = try decoder.decode(UsageReport.self, from: data)
+        guard report.schemaVersion == UsageReport.currentSchemaVersion else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: "usage report schema version \(report.schemaVersion) is not supported; "
+                        + "this teamctl reads version \(UsageReport.currentSchemaVersion)"))
+        }
+        return report
+    }
+
+    // MARK: Shared helpers
+
+    static func dash(_ value: Double?, _ format: (Double) -> String) -> String { value.map(format) ?? "-" }
+
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// `2026-11-25 00:40 UTC`, or `2026-11-25T00:40:00Z` when `iso`.
+    static func timestamp(_ date: Date, iso: Bool = false) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = CalendarDay(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
+        let inDay = seconds - day.daysSinceEpoch * 86_400
+        let clock = String(format: "%02d:%02d", inDay / 3600, inDay / 60 % 60)
+        return iso ? "\(day)T\(clock):\(String(format: "%02d", inDay % 60))Z" : "\(day) \(clock) UTC"
+    }
+}
+
+/// ANSI styling that is a no-op when colour is off.
+struct TerminalStyle {
+    var enabled: Bool
+
+    func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func red(_ text: String) -> String { enabled ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+}
+
+extension String {
+    /// Private to this file: other files (the apply report) keep their own.
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
