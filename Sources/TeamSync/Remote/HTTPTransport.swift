@@ -190,6 +190,11 @@ public actor ConcurrencyLimiter {
 }
 
 extension URL {
+    /// The path as sent, percent-encoded and with any trailing slash (Foundation's `path` drops it on Linux).
+    public var requestPath: String {
+        URLComponents(url: self, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? path
+    }
+
     /// The URL without query string or credentials, safe to print.
     public var redactedForLogs: String {
         guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else { return "<url>" }
