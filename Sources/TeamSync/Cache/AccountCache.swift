@@ -45,8 +45,11 @@ public final class AccountCache: Sendable {
         configuration.label = "teamctl-cache"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
-                try Self.migrator.migrate(pool)
+            // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
+            if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
+                try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
+                    try Self.migrator.migrate(pool)
+                }
             }
         } catch let error as CacheError {
             throw error
