@@ -6,11 +6,18 @@ public protocol AccessTokenSource: Sendable {
     func accessToken(forceRenew: Bool) async throws -> String
     /// Whether asking again with `forceRenew` can produce a different token.
     var canRenew: Bool { get }
+    /// A token to use instead of `rejected`, which the facility answered 401 to.
+    func renewedToken(replacing rejected: String) async throws -> String
 }
 
 extension AccessTokenSource {
     /// Sources renew unless they say otherwise.
     public var canRenew: Bool { true }
+
+    /// By default, a forced renewal.
+    public func renewedToken(replacing rejected: String) async throws -> String {
+        try await accessToken(forceRenew: true)
+    }
 }
 
 /// A fixed access token, e.g. from `TEAMCTL_ACCESS_TOKEN`. It cannot be renewed.

@@ -50,6 +50,14 @@ public actor ClientCredentialsTokenSource: AccessTokenSource {
         return token
     }
 
+    /// Many requests in flight with the old token get their 401s together; the first renews and the
+    /// rest find a token other than the one rejected, so one renewal serves them all.
+    public func renewedToken(replacing rejected: String) async throws -> String {
+        if let cached, cached.token != rejected { return cached.token }
+        if let inFlight { return try await inFlight.value.0 }
+        return try await accessToken(forceRenew: true)
+    }
+
     private struct Assertion: JWTPayload {
         var iss: String
         var sub: String

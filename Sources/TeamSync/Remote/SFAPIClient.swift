@@ -165,15 +165,22 @@ public struct SFAPIClient: Sendable {
             request.headers["Content-Type"] = "application/x-www-form-urlencoded"
             request.body = FormEncoding.encode(form)
         }
-        var renewed = false
+        var rejected: String?
         while true {
             if authenticated {
-                request.headers["Authorization"] = "Bearer " + (try await tokens.accessToken(forceRenew: renewed))
+                let token: String
+                if let rejected {
+                    token = try await tokens.renewedToken(replacing: rejected)
+                } else {
+                    token = try await tokens.accessToken(forceRenew: false)
+                }
+                request.headers["Authorization"] = "Bearer " + token
             }
             let (response, attempts) = try await sender.send(request, operation: operation)
             if (200..<300).contains(response.status) { return response }
-            if response.status == 401, authenticated, !renewed, tokens.canRenew {
-                renewed = true
+            if response.status == 401, authenticated, rejected == nil, tokens.canRenew {
+                // Renew once: a second 401 with a fresh token is a real refusal.
+                rejected = String(request.headers["Authorization"]?.dropFirst("Bearer ".count) ?? "")
                 continue
             }
             throw SFAPIError(

@@ -108,6 +108,33 @@ struct ClientCredentialsTokenSourceTests {
     }
 }
 
+/// Accepts only `Bearer new`.
+struct AcceptsOnlyNewToken: HTTPTransport {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        request.headers["Authorization"] == "Bearer new"
+            ? HTTPResponse(status: 200, body: Data("[]".utf8))
+            : HTTPResponse(status: 401, body: Data(#"{"detail":"expired"}"#.utf8))
+    }
+}
+
+extension ClientCredentialsTokenSourceTests {
+    @Test func manySimultaneous401sShareOneRenewal() async throws {
+        let tokenTransport = ScriptedTransport(
+            [.respond(200, #"{"access_token":"old","token_type":"Bearer","expires_in":600}"#)],
+            otherwise: .respond(200, #"{"access_token":"new","token_type":"Bearer","expires_in":600}"#))
+        let source = ClientCredentialsTokenSource(key: try key(), tokenURL: tokenURL, transport: tokenTransport)
+        _ = try await source.accessToken(forceRenew: false)
+        let client = SFAPIClient(
+            apiBaseURL: URL(string: "https://api.example.org/api/v1.2")!, transport: AcceptsOnlyNewToken(),
+            tokens: source, sleep: { _ in })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 { group.addTask { _ = try await client.roles() } }
+            try await group.waitForAll()
+        }
+        #expect(await source.fetchCount == 2)
+    }
+}
+
 final class FakeWallClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current = Date(timeIntervalSince1970: 1_800_000_000)
