@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `teamctl-bench`: timed runs against the facility emulator. One file per subcommand.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "teamctl-bench",
+        abstract: "Benchmarks for teamctl and its facility emulator.",
+        subcommands: [Keepalive.self])
+}

@@ -1,1 +1,0 @@
-print("teamctl-bench: not implemented yet")

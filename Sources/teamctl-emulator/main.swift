@@ -1,2 +1,0 @@
-import FacilityEmulator
-print("teamctl-emulator: not implemented yet")
