@@ -44,7 +44,7 @@ killed=0
 for round in $(seq 1 "$rounds"); do
     "$bin/teamctl" refresh > /dev/null 2>&1 &
     pid=$!
-    sleep "0.$(printf '%03d' $((RANDOM % 600)))"
+    sleep "0.$(printf "%03d" $((RANDOM % 150)))"
     if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
 done

@@ -20,7 +20,7 @@ public struct TeamctlContext: Sendable {
     /// here; ``requireCredentials()`` reports them.
     public init(
         settings: ConnectionSettings, transport: (any HTTPTransport)? = nil, retry: RetryPolicy = .default,
-        home: String = FileManager.default.homeDirectoryForCurrentUser.path
+        home: String = KeyFile.homeDirectory()
     ) {
         self.settings = settings
         let transport = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency)

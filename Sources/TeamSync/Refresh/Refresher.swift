@@ -55,31 +55,40 @@ public struct Refresher: Sendable {
         var snapshot = FacilitySnapshot(fetchedAt: 0, facility: facility, caller: "")
         var ownGroups: [GroupStats] = []
         var namedGroups: [String: GroupStats] = [:]
-        try await withThrowingTaskGroup(of: Read.self) { group in
-            group.addTask { .user(try await client.currentUser()) }
-            group.addTask { .projects(try await client.projects()) }
-            group.addTask { .roles(try await client.roles()) }
-            group.addTask { .groups(try await client.groups()) }
-            group.addTask { .clients(try await client.clients()) }
-            for name in named {
-                group.addTask { .named(name, try await client.group(named: name)) }
+        // Every read runs to its end even after one fails: cancelling URLSession requests mid-flight can
+        // leave them hanging on Linux, and a refresh has no use for a half-finished one anyway.
+        var firstFailure: (any Error)?
+        await withTaskGroup(of: Result<Read, any Error>.self) { group in
+            func read(_ body: @escaping @Sendable () async throws -> Read) {
+                group.addTask {
+                    do { return .success(try await body()) } catch { return .failure(error) }
+                }
             }
-            // The first failure propagates out of the loop and cancels the other reads.
-            for try await read in group {
-                switch read {
-                case .user(let user):
+            read { .user(try await client.currentUser()) }
+            read { .projects(try await client.projects()) }
+            read { .roles(try await client.roles()) }
+            read { .groups(try await client.groups()) }
+            read { .clients(try await client.clients()) }
+            for name in named {
+                read { .named(name, try await client.group(named: name)) }
+            }
+            for await outcome in group {
+                await counter.advance()
+                switch outcome {
+                case .failure(let error): firstFailure = firstFailure ?? error
+                case .success(.user(let user)):
                     snapshot.user = user
                     snapshot.caller = user.name
-                case .projects(let projects): snapshot.projects = projects
-                case .roles(let roles): snapshot.roles = roles
-                case .groups(let groups): ownGroups = groups
-                case .clients(let clients): snapshot.clients = clients
-                case .named(let name, let found):
+                case .success(.projects(let projects)): snapshot.projects = projects
+                case .success(.roles(let roles)): snapshot.roles = roles
+                case .success(.groups(let groups)): ownGroups = groups
+                case .success(.clients(let clients)): snapshot.clients = clients
+                case .success(.named(let name, let found)):
                     if let found { namedGroups[name] = found } else { snapshot.missingGroups.append(name) }
                 }
-                await counter.advance()
             }
         }
+        if let firstFailure { throw firstFailure }
         for group in ownGroups { snapshot.groups[group.name] = group }
         // A group read by name carries its full member list; it wins over the caller's list entry.
         for (name, group) in namedGroups { snapshot.groups[name] = group }
@@ -95,7 +104,7 @@ public struct Refresher: Sendable {
         var facility: String?
         for path in try ManifestFile.expand(paths) {
             let manifest = try ManifestFile.read(path: path)
-            names.formUnion(manifest.groups.keys)
+            names.formUnion(manifest.groups)
             facility = facility ?? manifest.facility
         }
         return (names.sorted(), facility)

@@ -70,7 +70,7 @@ public struct KeyFile {
     /// `~/.superfacility/`. `clientId` supplies the id for a PEM file that holds only a key.
     public static func load(
         path: String?, name: String?, clientId: String? = nil,
-        home: String = FileManager.default.homeDirectoryForCurrentUser.path
+        home: String = KeyFile.homeDirectory()
     ) throws -> ClientKey {
         let file = try locate(path: path, name: name, home: home)
         return try read(file: file, clientId: clientId)
@@ -187,6 +187,12 @@ public struct KeyFile {
         } catch {
             throw KeyFileError.malformed(path: file, reason: "the PEM private key could not be loaded")
         }
+    }
+
+    /// `$HOME` as the Python client's `Path.home()` reads it, else the account's home directory.
+    public static func homeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        return FileManager.default.homeDirectoryForCurrentUser.path
     }
 
     static func expandTilde(_ path: String, home: String) -> String {

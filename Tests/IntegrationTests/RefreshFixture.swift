@@ -1,0 +1,91 @@
+import AccountModels
+import FacilityEmulator
+import Foundation
+import TeamSync
+
+/// A small emulated facility and the real client wired to it over loopback.
+enum RefreshFixture {
+    static let clientId = "ABCDEFGHIJKLM"
+
+    /// alice is PI of m1234 and in m1234g; m1234x is a group of m1234 that alice is not in, so
+    /// `/account/groups` does not list it and it must be read by name.
+    static func seedYAML(extraGroups: Int = 0) -> String {
+        var yaml = """
+            users:
+              - {name: alice, uid: 1001, firstname: Alice, lastname: Liddell, email: alice@example.org}
+              - {name: bob, uid: 1002}
+              - {name: carol, uid: 1003}
+            projects:
+              - id: 1001
+                repo_name: m1234
+                description: Detector calibration
+                cpu_hours_given: 100000
+                members:
+                  - {user: alice, role: PI, cpu_hours_given: 50000, cpu_hours_used: 1200.5}
+                  - {user: bob, role: Member}
+                  - {user: carol, role: Member}
+              - id: 1002
+                repo_name: m2000
+                description: Other work
+                members:
+                  - {user: alice, role: Member}
+            groups:
+              - {name: m1234g, gid: 60001, repo_name: m1234, members: [alice, bob]}
+              - {name: m1234x, gid: 60002, repo_name: m1234, members: [bob]}
+
+            """
+        for index in 0..<extraGroups {
+            yaml += "  - {name: g\(index), gid: \(61000 + index), repo_name: m1234, members: [alice, bob, carol]}\n"
+        }
+        yaml += """
+            clients:
+              - client_id: \(clientId)
+                user: alice
+                name: ci
+                expires_at: "2099-01-01T00:00:00Z"
+                public_key_pem: |
+            \(AuthTestKeys.primaryPublicPEM.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+            tokens:
+              - {token: dev-alice, user: alice}
+            systems:
+              - {name: iris, status: active}
+              - {name: perlmutter, status: degraded}
+
+            """
+        return yaml
+    }
+
+    static func start(extraGroups: Int = 0, faults: FaultSettings = .none, tokenTTL: Int = 600) async throws
+        -> EmulatorServer
+    {
+        try await EmulatorServer.start(
+            seed: try EmulatorSeed(yaml: seedYAML(extraGroups: extraGroups)), faults: faults, tokenTTL: tokenTTL)
+    }
+
+    static func client(
+        _ server: EmulatorServer, token: String = "dev-alice", retry: RetryPolicy = .default,
+        sleep: @escaping @Sendable (Double) async throws -> Void = RetryingSender.liveSleep
+    ) -> SFAPIClient {
+        SFAPIClient(
+            apiBaseURL: server.apiBaseURL, transport: URLSessionTransport(maxConcurrent: 8),
+            tokens: StaticTokenSource(token: token), retry: retry, sleep: sleep)
+    }
+
+    static func tempDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-it-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Records the waits a client asked for, and waits them for real.
+final class SleepLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Double] = []
+    var sleeps: [Double] { lock.withLock { items } }
+
+    func sleep(_ seconds: Double) async throws {
+        lock.withLock { items.append(seconds) }
+        try await RetryingSender.liveSleep(seconds)
+    }
+}
