@@ -55,8 +55,8 @@ public struct Refresher: Sendable {
         var snapshot = FacilitySnapshot(fetchedAt: 0, facility: facility, caller: "")
         var ownGroups: [GroupStats] = []
         var namedGroups: [String: GroupStats] = [:]
-        // Every read runs to its end even after one fails: cancelling URLSession requests mid-flight can
-        // leave them hanging on Linux, and a refresh has no use for a half-finished one anyway.
+        // Every read runs to its end even after one fails, then the first failure is thrown: nothing
+        // is left running behind the caller's back, and nothing is stored.
         var firstFailure: (any Error)?
         await withTaskGroup(of: Result<Read, any Error>.self) { group in
             func read(_ body: @escaping @Sendable () async throws -> Read) {
