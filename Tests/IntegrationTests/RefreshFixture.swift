@@ -9,7 +9,8 @@ enum RefreshFixture {
 
     /// alice is PI of m1234 and in m1234g; m1234x is a group of m1234 that alice is not in, so
     /// `/account/groups` does not list it and it must be read by name.
-    static func seedYAML(extraGroups: Int = 0) -> String {
+    /// `extraGroups` more groups of m1234 named g0, g1, ...; alice is in them when `callerInExtraGroups`.
+    static func seedYAML(extraGroups: Int = 0, callerInExtraGroups: Bool = true) -> String {
         var yaml = """
             users:
               - {name: alice, uid: 1001, firstname: Alice, lastname: Liddell, email: alice@example.org}
@@ -35,7 +36,7 @@ enum RefreshFixture {
 
             """
         for index in 0..<extraGroups {
-            yaml += "  - {name: g\(index), gid: \(61000 + index), repo_name: m1234, members: [alice, bob, carol]}\n"
+            yaml += "  - {name: g\(index), gid: \(61000 + index), repo_name: m1234, members: [\(callerInExtraGroups ? "alice, " : "")bob, carol]}\n"
         }
         yaml += """
             clients:
@@ -55,11 +56,12 @@ enum RefreshFixture {
         return yaml
     }
 
-    static func start(extraGroups: Int = 0, faults: FaultSettings = .none, tokenTTL: Int = 600) async throws
-        -> EmulatorServer
-    {
+    static func start(
+        extraGroups: Int = 0, callerInExtraGroups: Bool = true, faults: FaultSettings = .none, tokenTTL: Int = 600
+    ) async throws -> EmulatorServer {
         try await EmulatorServer.start(
-            seed: try EmulatorSeed(yaml: seedYAML(extraGroups: extraGroups)), faults: faults, tokenTTL: tokenTTL)
+            seed: try EmulatorSeed(yaml: seedYAML(extraGroups: extraGroups, callerInExtraGroups: callerInExtraGroups)),
+            faults: faults, tokenTTL: tokenTTL)
     }
 
     static func client(

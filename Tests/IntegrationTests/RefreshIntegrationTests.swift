@@ -45,7 +45,8 @@ struct RefreshIntegrationTests {
     }
 
     @Test func serviceUnavailableAnswersAreRetried() async throws {
-        let server = try await RefreshFixture.start(extraGroups: 20, faults: FaultSettings(failRate: 0.4))
+        let server = try await RefreshFixture.start(
+            extraGroups: 20, callerInExtraGroups: false, faults: FaultSettings(failRate: 0.4))
         defer { Task { await server.shutdown() } }
         let named = ["m1234x"] + (0..<20).map { "g\($0)" }
         let snapshot = try await Refresher(

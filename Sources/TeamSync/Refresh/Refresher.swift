@@ -12,7 +12,8 @@ public struct RefreshProgress: Sendable, Hashable {
 /// Reads the caller's view of a facility in parallel and stores it as one snapshot, all or nothing.
 ///
 /// Reads the caller's user, projects, roles, groups and clients, and every extra group by name
-/// (`/account/groups` lists only the caller's own groups). Any failed read fails the refresh: nothing
+/// (`/account/groups` lists only the caller's own groups) unless that list already returned it with
+/// its members: the minimum number of requests, all in flight together. Any failed read fails the refresh: nothing
 /// is stored, so a partial read is never taken for "no members". A 404 for a named group is not a
 /// failure: the group is recorded as missing.
 public struct Refresher: Sendable {
@@ -43,6 +44,7 @@ public struct Refresher: Sendable {
         case groups([GroupStats])
         case clients([APIClient])
         case named(String, GroupStats?)
+        case listed(String)
     }
 
     /// Reads everything, stores it (when there is a cache) and returns the snapshot, with its id when stored.
@@ -64,13 +66,20 @@ public struct Refresher: Sendable {
                     do { return .success(try await body()) } catch { return .failure(error) }
                 }
             }
+            let ownList = Task { try await client.groups() }
             read { .user(try await client.currentUser()) }
             read { .projects(try await client.projects()) }
             read { .roles(try await client.roles()) }
-            read { .groups(try await client.groups()) }
+            read { .groups(try await ownList.value) }
             read { .clients(try await client.clients()) }
             for name in named {
-                read { .named(name, try await client.group(named: name)) }
+                read {
+                    // A group the caller's own list already returned with its members needs no second read.
+                    if let listed = try? await ownList.value, listed.contains(where: { $0.name == name && $0.users != nil }) {
+                        return .listed(name)
+                    }
+                    return .named(name, try await client.group(named: name))
+                }
             }
             for await outcome in group {
                 await counter.advance()
@@ -83,6 +92,7 @@ public struct Refresher: Sendable {
                 case .success(.roles(let roles)): snapshot.roles = roles
                 case .success(.groups(let groups)): ownGroups = groups
                 case .success(.clients(let clients)): snapshot.clients = clients
+                case .success(.listed): break
                 case .success(.named(let name, let found)):
                     if let found { namedGroups[name] = found } else { snapshot.missingGroups.append(name) }
                 }
