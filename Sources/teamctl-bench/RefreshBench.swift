@@ -37,14 +37,16 @@ extension BenchCommand {
             guard projects > 0, groups >= projects, users >= projects, groupSize > 0, latencyMs >= 0, runs > 0,
                 concurrency.allSatisfy({ $0 > 0 })
             else {
-                throw ValidationError("sizes, --runs and --concurrency must be positive, with at least one group and user per project")
+                throw ValidationError(
+                    "sizes, --runs and --concurrency must be positive, with at least one group and user per project")
             }
         }
 
         func run() async throws {
             let (seed, groupNames, ownGroups) = generate()
             let server = try await EmulatorServer.start(seed: seed, faults: FaultSettings(latencyMs: latencyMs))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-bench-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "teamctl-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let cache = try AccountCache(path: directory.appendingPathComponent("cache.sqlite").path)
@@ -72,7 +74,8 @@ extension BenchCommand {
                     let ratio: Double = bound > 0 ? reads / bound : 0
                     print(
                         String(
-                            format: "concurrency %d run %d: %.3f s wall (reads %.3f s, bound %.3f s, x%.2f; store %.3f s); "
+                            format:
+                                "concurrency %d run %d: %.3f s wall (reads %.3f s, bound %.3f s, x%.2f; store %.3f s); "
                                 + "%d requests, minimum %d; snapshot %lld with %d groups",
                             limit, run, wall, reads, bound, ratio, wall - reads, made, minimum,
                             snapshot.id, snapshot.groups.count))
@@ -105,7 +108,8 @@ extension BenchCommand {
                         own += 1
                     }
                     seedGroups.append(
-                        EmulatorSeed.Group(name: "\(repo)g\(g)", gid: 70_000 + seedGroups.count, repo_name: repo, members: names))
+                        EmulatorSeed.Group(
+                            name: "\(repo)g\(g)", gid: 70_000 + seedGroups.count, repo_name: repo, members: names))
                 }
             }
             let seed = EmulatorSeed(

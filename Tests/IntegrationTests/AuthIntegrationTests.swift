@@ -39,7 +39,8 @@ struct AuthIntegrationTests {
             format == "pem"
             ? try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)\n", name: "key.pem")
             : try writeKey(
-                #"{"client_id": "\#(RefreshFixture.clientId)", "secret": \#(AuthTestKeys.primaryJWK)}"#, name: "key.json")
+                #"{"client_id": "\#(RefreshFixture.clientId)", "secret": \#(AuthTestKeys.primaryJWK)}"#,
+                name: "key.json")
         let context = try context(server, env: ["TEAMCTL_KEY": path])
         try context.requireCredentials()
         #expect(try await context.client.currentUser().name == "alice")
@@ -99,7 +100,8 @@ struct AuthIntegrationTests {
     func aKeyFileReadableByOthersOrReadOnlyIsRefusedWithTheChmodHint(mode: Int) async throws {
         let server = try await RefreshFixture.start()
         defer { Task { await server.shutdown() } }
-        let path = try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "open.pem", mode: mode)
+        let path = try writeKey(
+            "\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "open.pem", mode: mode)
         let context = try context(server, env: ["TEAMCTL_KEY": path])
         let error = #expect(throws: KeyFileError.self) { try context.requireCredentials() }
         #expect(error?.description.contains("chmod 600 \(path)") == true)

@@ -98,7 +98,9 @@ struct CacheCrashTests {
         #expect(try integrity(cachePath) == "ok")
         let snapshots = try AccountCache(path: cachePath).snapshots(facility: "nersc", since: nil)
         #expect(snapshots.count == 2 * rounds)
-        #expect(Set(try snapshots.map { try #require(try AccountCache(path: cachePath).contentHash(snapshotId: $0.id)) }).count == 1)
+        #expect(
+            Set(try snapshots.map { try #require(try AccountCache(path: cachePath).contentHash(snapshotId: $0.id)) })
+                .count == 1)
     }
 
     @Test func aSecondProcessWaitsForTheLockThenFailsClearly() async throws {

@@ -36,7 +36,8 @@ enum RefreshFixture {
 
             """
         for index in 0..<extraGroups {
-            yaml += "  - {name: g\(index), gid: \(61000 + index), repo_name: m1234, members: [\(callerInExtraGroups ? "alice, " : "")bob, carol]}\n"
+            yaml +=
+                "  - {name: g\(index), gid: \(61000 + index), repo_name: m1234, members: [\(callerInExtraGroups ? "alice, " : "")bob, carol]}\n"
         }
         yaml += """
             clients:

@@ -71,7 +71,10 @@ struct RefreshIntegrationTests {
         _ = try await client.updateGroup(name: "m1234x", usernames: ["bob"], action: .batchRemove)
         #expect(try await client.group(named: "m1234x")?.memberNames == ["alice", "carol"])
         let log = await server.requestLog()
-        #expect(log.contains { $0.dropped }, "\(log.map { "\($0.method) \($0.status) \($0.effect.map(String.init(describing:)) ?? "-") \($0.dropped)" })")
+        #expect(
+            log.contains { $0.dropped },
+            "\(log.map { "\($0.method) \($0.status) \($0.effect.map(String.init(describing:)) ?? "-") \($0.dropped)" })"
+        )
     }
 
     @Test func aRefreshWhoseReadsFailLeavesThePreviousSnapshotIntact() async throws {

@@ -31,7 +31,8 @@ public final class AccountCache: Sendable {
             }
             if !FileManager.default.fileExists(atPath: path) {
                 // Created 0600 up front: SQLite gives the -wal and -shm files the database file's mode.
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                guard
+                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
                 else { throw CacheError.cannotOpen(path: path, reason: "cannot create the file") }
             }
         } catch let error as CacheError {
@@ -71,7 +72,8 @@ public final class AccountCache: Sendable {
     }
 
     /// Runs `body` holding the cross-process writer lock, waiting up to `timeout` seconds for it.
-    public func withWriterLock<T>(timeout: Double = AccountCache.defaultLockTimeout, _ body: () throws -> T) throws -> T {
+    public func withWriterLock<T>(timeout: Double = AccountCache.defaultLockTimeout, _ body: () throws -> T) throws -> T
+    {
         try lock.withLock(timeout: timeout, cachePath: path, body)
     }
 
@@ -85,7 +87,9 @@ public final class AccountCache: Sendable {
         let hash = try content.computeContentHash()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        func json(_ value: some Encodable) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
         return try withWriterLock(timeout: lockTimeout) {
             try pool.write { db in
                 let at = content.fetchedAt
@@ -98,7 +102,8 @@ public final class AccountCache: Sendable {
                 let id = db.lastInsertedRowID
                 if let user = content.user {
                     try db.execute(
-                        sql: "INSERT INTO observed_user (snapshot_id, fetched_at, name, uid, json) VALUES (?, ?, ?, ?, ?)",
+                        sql:
+                            "INSERT INTO observed_user (snapshot_id, fetched_at, name, uid, json) VALUES (?, ?, ?, ?, ?)",
                         arguments: [id, at, user.name, user.uid, try json(user)])
                 }
                 for project in content.projects {
@@ -166,7 +171,8 @@ public final class AccountCache: Sendable {
 
     /// The content hash stored with a snapshot, or nil when there is no such snapshot.
     public func contentHash(snapshotId id: Int64) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT content_hash FROM snapshot WHERE id = ?", arguments: [id]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT content_hash FROM snapshot WHERE id = ?", arguments: [id])
+        }
     }
 
     /// Every snapshot of `facility` fetched at or after `since` (all when nil), oldest first.
@@ -183,7 +189,9 @@ public final class AccountCache: Sendable {
     public func snapshotSummaries(facility: String) throws -> [SnapshotSummary] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, fetched_at, caller, content_hash FROM snapshot WHERE facility = ? ORDER BY fetched_at, id",
+                db,
+                sql:
+                    "SELECT id, fetched_at, caller, content_hash FROM snapshot WHERE facility = ? ORDER BY fetched_at, id",
                 arguments: [facility]
             ).map { row in
                 SnapshotSummary(
@@ -206,7 +214,8 @@ public final class AccountCache: Sendable {
     private func load(id: Int64, _ db: Database) throws -> FacilitySnapshot? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT fetched_at, facility, caller, missing_groups FROM snapshot WHERE id = ?", arguments: [id])
+                db, sql: "SELECT fetched_at, facility, caller, missing_groups FROM snapshot WHERE id = ?",
+                arguments: [id])
         else { return nil }
         let decoder = JSONDecoder()
         func objects<T: Decodable>(_ type: T.Type, _ sql: String) throws -> [T] {
@@ -218,11 +227,14 @@ public final class AccountCache: Sendable {
             id: id, fetchedAt: row["fetched_at"], facility: row["facility"], caller: row["caller"],
             user: try objects(UserInfo.self, "SELECT json FROM observed_user WHERE snapshot_id = ?").first,
             projects: try objects(
-                ProjectStats.self, "SELECT json FROM observed_project WHERE snapshot_id = ? ORDER BY repo_name, project_id"),
-            roles: try objects(RoleStats.self, "SELECT json FROM observed_role WHERE snapshot_id = ? ORDER BY position"),
+                ProjectStats.self,
+                "SELECT json FROM observed_project WHERE snapshot_id = ? ORDER BY repo_name, project_id"),
+            roles: try objects(
+                RoleStats.self, "SELECT json FROM observed_role WHERE snapshot_id = ? ORDER BY position"),
             groups: Dictionary(groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
             missingGroups: try decoder.decode([String].self, from: Data(missingText.utf8)),
-            clients: try objects(APIClient.self, "SELECT json FROM observed_client WHERE snapshot_id = ? ORDER BY position"))
+            clients: try objects(
+                APIClient.self, "SELECT json FROM observed_client WHERE snapshot_id = ? ORDER BY position"))
     }
 }
 

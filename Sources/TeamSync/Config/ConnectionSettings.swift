@@ -61,7 +61,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             guard let value = environment[name], !value.isEmpty else { return nil }
             return value
         }
-        let profileName = overrides.profile ?? env("TEAMCTL_PROFILE") ?? manifestFacility ?? config.default_profile
+        let profileName =
+            overrides.profile ?? env("TEAMCTL_PROFILE") ?? manifestFacility ?? config.default_profile
             ?? "nersc"
         let profile: TeamctlConfig.Profile
         if let found = config.profiles[profileName] {
@@ -77,7 +78,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
 
         let apiText = overrides.apiURL ?? env("TEAMCTL_API_URL") ?? profile.api_url ?? defaultAPIURL
         let tokenText = overrides.tokenURL ?? env("TEAMCTL_TOKEN_URL") ?? profile.token_url ?? defaultTokenURL
-        let cache = overrides.cache ?? env("TEAMCTL_CACHE") ?? profile.cache
+        let cache =
+            overrides.cache ?? env("TEAMCTL_CACHE") ?? profile.cache
             ?? AccountCache.defaultPath(environment: environment)
         let concurrencyText = overrides.concurrency.map(String.init) ?? env("TEAMCTL_CONCURRENCY")
         let concurrency: Int

@@ -102,7 +102,8 @@ public enum ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unreadableConfig(let path, let reason): return "cannot read the config file \(path): \(reason)"
         case .unknownProfile(let name, let path, let known):
             let list = known.isEmpty ? "it defines none" : "it defines \(known.sorted().joined(separator: ", "))"
-            return "no profile '\(name)' in \(path) (\(list)); add it under 'profiles:' or choose another with --profile"
+            return
+                "no profile '\(name)' in \(path) (\(list)); add it under 'profiles:' or choose another with --profile"
         case .invalidURL(let setting, let value): return "\(setting) '\(value)' is not a URL"
         case .insecureURL(let setting, let value):
             return "\(setting) '\(value)' uses plain http to a host that is not loopback; use https"

@@ -75,7 +75,9 @@ public struct Refresher: Sendable {
             for name in named {
                 read {
                     // A group the caller's own list already returned with its members needs no second read.
-                    if let listed = try? await ownList.value, listed.contains(where: { $0.name == name && $0.users != nil }) {
+                    if let listed = try? await ownList.value,
+                        listed.contains(where: { $0.name == name && $0.users != nil })
+                    {
                         return .listed(name)
                     }
                     return .named(name, try await client.group(named: name))

@@ -93,7 +93,8 @@ public struct RetryingSender: Sendable {
 
     /// Sends `request`, retrying per the policy; `operation` names the call in errors.
     /// Returns the final response and how many attempts it took.
-    public func send(_ request: HTTPRequest, operation: String) async throws -> (response: HTTPResponse, attempts: Int) {
+    public func send(_ request: HTTPRequest, operation: String) async throws -> (response: HTTPResponse, attempts: Int)
+    {
         let start = now()
         var attempt = 0
         while true {

@@ -70,7 +70,9 @@ public struct SFAPIClient: Sendable {
 
     /// `PUT /account/groups/{group}`: adds or removes usernames in one request (set semantics).
     public func updateGroup(name: String, usernames: [String], action: GroupAction) async throws -> GroupStats {
-        let verb = action == .batchAdd ? "adding \(usernames.count) member(s) to" : "removing \(usernames.count) member(s) from"
+        let verb =
+            action == .batchAdd
+            ? "adding \(usernames.count) member(s) to" : "removing \(usernames.count) member(s) from"
         return try await send(
             .put, "/account/groups/\(Self.segment(name))",
             form: [("usernames", usernames.joined(separator: ",")), ("action", action.rawValue)],
@@ -160,7 +162,8 @@ public struct SFAPIClient: Sendable {
         operation: String
     ) async throws -> HTTPResponse {
         let target = url(path, query: query)
-        var request = HTTPRequest(method: method, url: target, headers: ["Accept": "application/json"], timeout: timeout)
+        var request = HTTPRequest(
+            method: method, url: target, headers: ["Accept": "application/json"], timeout: timeout)
         if let form {
             request.headers["Content-Type"] = "application/x-www-form-urlencoded"
             request.body = FormEncoding.encode(form)

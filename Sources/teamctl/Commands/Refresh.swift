@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `teamctl refresh`: reads the facility into a new cache snapshot.
@@ -40,9 +40,12 @@ struct Refresh: AsyncParsableCommand {
         bar?.finish()
         let seconds = Date().timeIntervalSince(started)
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        var line = "refreshed \(snapshot.facility) as \(snapshot.caller): \(count(snapshot.projects.count, "project")), "
+        var line =
+            "refreshed \(snapshot.facility) as \(snapshot.caller): \(count(snapshot.projects.count, "project")), "
             + "\(count(snapshot.groups.count, "group")), \(count(snapshot.clients.count, "client"))"
-        if !snapshot.missingGroups.isEmpty { line += " (\(snapshot.missingGroups.count) named group(s) do not exist yet)" }
+        if !snapshot.missingGroups.isEmpty {
+            line += " (\(snapshot.missingGroups.count) named group(s) do not exist yet)"
+        }
         line += " in \(String(format: "%.1f", seconds)) s (snapshot \(snapshot.id))"
         print(line)
     }

@@ -7,7 +7,8 @@ import Testing
 
 struct AccountCacheTests {
     func tempPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-cache-\(UUID().uuidString)/cache.sqlite").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-cache-\(UUID().uuidString)/cache.sqlite")
+            .path
     }
 
     func sample(at time: Double = 1_800_000_000, members: [String] = ["alice", "bob"]) -> FacilitySnapshot {
@@ -69,8 +70,10 @@ struct AccountCacheTests {
         let stored = try cache.store(sample())
         let (members, projects, times) = try cache.dbWriter.read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM observed_group_member WHERE snapshot_id = ?", arguments: [stored.id]),
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM observed_project WHERE snapshot_id = ?", arguments: [stored.id]),
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM observed_group_member WHERE snapshot_id = ?", arguments: [stored.id]),
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM observed_project WHERE snapshot_id = ?", arguments: [stored.id]),
                 try Double.fetchAll(db, sql: "SELECT DISTINCT fetched_at FROM observed_client")
             )
         }
@@ -109,8 +112,12 @@ struct AccountCacheTests {
     }
 
     @Test func defaultPathFollowsXDGDataHome() {
-        #expect(AccountCache.defaultPath(environment: ["XDG_DATA_HOME": "/data", "HOME": "/h"]) == "/data/teamctl/cache.sqlite")
+        #expect(
+            AccountCache.defaultPath(environment: ["XDG_DATA_HOME": "/data", "HOME": "/h"])
+                == "/data/teamctl/cache.sqlite")
         #expect(AccountCache.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/teamctl/cache.sqlite")
-        #expect(AccountCache.defaultPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]) == "/h/.local/share/teamctl/cache.sqlite")
+        #expect(
+            AccountCache.defaultPath(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"])
+                == "/h/.local/share/teamctl/cache.sqlite")
     }
 }

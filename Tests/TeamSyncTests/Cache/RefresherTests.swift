@@ -18,7 +18,9 @@ final class RoutedTransport: HTTPTransport, @unchecked Sendable {
             paths.append(path)
             return routes[path]
         }
-        guard let (status, body) = route else { return HTTPResponse(status: 404, body: Data(#"{"detail":"Not Found"}"#.utf8)) }
+        guard let (status, body) = route else {
+            return HTTPResponse(status: 404, body: Data(#"{"detail":"Not Found"}"#.utf8))
+        }
         return HTTPResponse(status: status, body: Data(body.utf8))
     }
 }
@@ -26,11 +28,19 @@ final class RoutedTransport: HTTPTransport, @unchecked Sendable {
 struct RefresherTests {
     static let facility: [String: (Int, String)] = [
         "/api/v1.2/account/": (200, #"{"uid": 1001, "name": "alice"}"#),
-        "/api/v1.2/account/projects": (200, #"[{"id": 1, "description": "A", "repo_name": "m1234", "iris_role": "PI"}]"#),
+        "/api/v1.2/account/projects": (
+            200, #"[{"id": 1, "description": "A", "repo_name": "m1234", "iris_role": "PI"}]"#
+        ),
         "/api/v1.2/account/roles": (200, #"[{"id": 1, "description": "A", "repo_name": "m1234", "iris_role": "PI"}]"#),
-        "/api/v1.2/account/groups": (200, #"{"groups": [{"gid": 60001, "name": "m1234g", "users": [{"uid": 1001, "name": "alice"}]}]}"#),
-        "/api/v1.2/account/clients": (200, #"[{"name": "ci", "clientId": "ABCDEFGHIJKLM", "expiresAt": "2027-01-01"}]"#),
-        "/api/v1.2/account/groups/otherg": (200, #"{"gid": 60002, "name": "otherg", "users": [{"uid": 1002, "name": "bob"}]}"#),
+        "/api/v1.2/account/groups": (
+            200, #"{"groups": [{"gid": 60001, "name": "m1234g", "users": [{"uid": 1001, "name": "alice"}]}]}"#
+        ),
+        "/api/v1.2/account/clients": (
+            200, #"[{"name": "ci", "clientId": "ABCDEFGHIJKLM", "expiresAt": "2027-01-01"}]"#
+        ),
+        "/api/v1.2/account/groups/otherg": (
+            200, #"{"gid": 60002, "name": "otherg", "users": [{"uid": 1002, "name": "bob"}]}"#
+        ),
     ]
 
     func client(_ transport: RoutedTransport) -> SFAPIClient {
@@ -41,7 +51,9 @@ struct RefresherTests {
 
     func tempCache() throws -> AccountCache {
         try AccountCache(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-refresh-\(UUID().uuidString).sqlite").path)
+            path: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "teamctl-refresh-\(UUID().uuidString).sqlite"
+            ).path)
     }
 
     @Test func readsEverythingAndNamedGroupsIntoOneStoredSnapshot() async throws {

@@ -30,7 +30,9 @@ struct ClientCredentialsTokenSourceTests {
     }
 
     @Test func postsExactlyTheThreeFieldsWithAnRS256AssertionSignedByTheKey() async throws {
-        let transport = ScriptedTransport([.respond(200, #"{"access_token":"tok-1","token_type":"Bearer","expires_in":600}"#)])
+        let transport = ScriptedTransport([
+            .respond(200, #"{"access_token":"tok-1","token_type":"Bearer","expires_in":600}"#)
+        ])
         let source = ClientCredentialsTokenSource(key: try key(), tokenURL: tokenURL, transport: transport)
         #expect(try await source.accessToken(forceRenew: false) == "tok-1")
         let request = try #require(transport.sent.first)
@@ -85,7 +87,9 @@ struct ClientCredentialsTokenSourceTests {
     }
 
     @Test func aRejectedAssertionIsAnErrorWithoutTheAssertion() async throws {
-        let transport = ScriptedTransport([.respond(401, #"{"error":"invalid_client","error_description":"bad signature"}"#)])
+        let transport = ScriptedTransport([
+            .respond(401, #"{"error":"invalid_client","error_description":"bad signature"}"#)
+        ])
         let source = ClientCredentialsTokenSource(key: try key(), tokenURL: tokenURL, transport: transport)
         let error = await #expect(throws: SFAPIError.self) { try await source.accessToken(forceRenew: false) }
         #expect(error?.status == 401)
@@ -102,7 +106,8 @@ struct ClientCredentialsTokenSourceTests {
         let source = ClientCredentialsTokenSource(key: try key(), tokenURL: tokenURL, transport: tokenTransport)
         let api = ScriptedTransport([.respond(401, #"{"detail":"expired"}"#), .respond(200, "[]")])
         let client = SFAPIClient(
-            apiBaseURL: URL(string: "https://api.example.org/api/v1.2")!, transport: api, tokens: source, sleep: { _ in })
+            apiBaseURL: URL(string: "https://api.example.org/api/v1.2")!, transport: api, tokens: source,
+            sleep: { _ in })
         #expect(try await client.projects().isEmpty)
         #expect(api.sent.map { $0.headers["Authorization"] } == ["Bearer old", "Bearer new"])
     }

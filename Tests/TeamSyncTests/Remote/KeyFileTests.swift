@@ -6,7 +6,8 @@ import Testing
 struct KeyFileTests {
     /// A fresh home directory with `~/.superfacility/`.
     func makeHome() throws -> String {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-keys-\(UUID().uuidString)").path
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-keys-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: home + "/.superfacility", withIntermediateDirectories: true)
         return home
     }
@@ -73,7 +74,8 @@ struct KeyFileTests {
         let path = home + "/bare.pem"
         try write(TestKeys.primaryPrivatePEM, to: path)
         #expect(throws: KeyFileError.self) { try KeyFile.load(path: path, name: nil, home: home) }
-        #expect(try KeyFile.load(path: path, name: nil, clientId: "ABCDEFGHIJKLM", home: home).clientId == "ABCDEFGHIJKLM")
+        #expect(
+            try KeyFile.load(path: path, name: nil, clientId: "ABCDEFGHIJKLM", home: home).clientId == "ABCDEFGHIJKLM")
     }
 
     @Test func noKeyAnywhereSaysWhereItLooked() throws {

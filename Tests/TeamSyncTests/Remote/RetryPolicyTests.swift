@@ -51,7 +51,8 @@ struct RetryPolicyTests {
     }
 
     @Test func connectionFailuresExhaustedBecomeAnSFAPIErrorNamingTheCall() async throws {
-        let transport = ScriptedTransport([], otherwise: .fail(.connectionFailed(method: .get, url: "u", reason: "refused")))
+        let transport = ScriptedTransport(
+            [], otherwise: .fail(.connectionFailed(method: .get, url: "u", reason: "refused")))
         let error = await #expect(throws: SFAPIError.self) {
             try await sender(transport, FakeTime(), policy: RetryPolicy(maxAttempts: 3))
                 .send(HTTPRequest(method: .get, url: url), operation: "reading the caller's projects")

@@ -49,7 +49,8 @@ struct SFAPIClientTests {
         let request = try #require(transport.sent.first)
         #expect(request.method == .put)
         #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded")
-        #expect(String(decoding: try #require(request.body), as: UTF8.self) == "usernames=bob%2Ccarol&action=batch_remove")
+        #expect(
+            String(decoding: try #require(request.body), as: UTF8.self) == "usernames=bob%2Ccarol&action=batch_remove")
     }
 
     @Test func createGroupPostsNameAndRepoName() async throws {
