@@ -11,22 +11,6 @@ import Testing
 struct CacheCrashTests {
     static let groupCount = 300
 
-    /// The built `teamctl` executable next to the test bundle.
-    func teamctlBinary() throws -> URL {
-        var candidates: [URL] = []
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = runner.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("teamctl"))
-            directory = directory.deletingLastPathComponent()
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/teamctl"))
-        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return try #require(found, "build the teamctl executable first (swift build --build-tests)")
-    }
-
     func refreshProcess(_ binary: URL, server: EmulatorServer, cachePath: String) throws -> Process {
         let process = Process()
         process.executableURL = binary
@@ -51,7 +35,7 @@ struct CacheCrashTests {
     }
 
     @Test func killNineDuringRefreshesNeverBreaksTheCache() async throws {
-        let binary = try teamctlBinary()
+        let binary = try RefreshFixture.teamctlBinary()
         let server = try await RefreshFixture.start(extraGroups: Self.groupCount)
         defer { Task { await server.shutdown() } }
         let cachePath = try RefreshFixture.tempDirectory() + "/cache.sqlite"
@@ -65,11 +49,11 @@ struct CacheCrashTests {
                 kill(process.processIdentifier, SIGKILL)
                 killed += 1
             }
-            process.waitUntilExit()
+            await RefreshFixture.waitForExit(process)
         }
         #expect(killed > 0)
         let last = try refreshProcess(binary, server: server, cachePath: cachePath)
-        last.waitUntilExit()
+        await RefreshFixture.waitForExit(last)
         #expect(last.terminationStatus == 0)
         #expect(try integrity(cachePath) == "ok")
         let cache = try AccountCache(path: cachePath)
@@ -83,7 +67,7 @@ struct CacheCrashTests {
     }
 
     @Test func concurrentRefreshesNeverCorruptTheCache() async throws {
-        let binary = try teamctlBinary()
+        let binary = try RefreshFixture.teamctlBinary()
         let server = try await RefreshFixture.start(extraGroups: Self.groupCount)
         defer { Task { await server.shutdown() } }
         let cachePath = try RefreshFixture.tempDirectory() + "/cache.sqlite"
@@ -91,7 +75,7 @@ struct CacheCrashTests {
         for _ in 0..<rounds {
             let processes = try (0..<2).map { _ in try refreshProcess(binary, server: server, cachePath: cachePath) }
             for process in processes {
-                process.waitUntilExit()
+                await RefreshFixture.waitForExit(process)
                 #expect(process.terminationStatus == 0)
             }
         }
@@ -104,19 +88,24 @@ struct CacheCrashTests {
     }
 
     @Test func aSecondProcessWaitsForTheLockThenFailsClearly() async throws {
-        let binary = try teamctlBinary()
+        let binary = try RefreshFixture.teamctlBinary()
         let server = try await RefreshFixture.start()
         defer { Task { await server.shutdown() } }
         let cachePath = try RefreshFixture.tempDirectory() + "/cache.sqlite"
         let cache = try AccountCache(path: cachePath)
-        // Hold the writer lock longer than teamctl waits for it (10 s).
-        let process = try cache.withWriterLock(timeout: 1) { () throws -> Process in
-            let process = try refreshProcess(binary, server: server, cachePath: cachePath)
-            process.waitUntilExit()
-            return process
+        // Hold the writer lock longer than teamctl waits for it (10 s), on a thread of its own.
+        let outcome = await RefreshFixture.offThePool { () -> Result<(Int32, Data), any Error> in
+            Result {
+                try cache.withWriterLock(timeout: 1) {
+                    let process = try refreshProcess(binary, server: server, cachePath: cachePath)
+                    process.waitUntilExit()
+                    let stderr = (process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+                    return (process.terminationStatus, stderr)
+                }
+            }
         }
-        #expect(process.terminationStatus != 0)
-        let stderr = (process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        let (status, stderr) = try outcome.get()
+        #expect(status != 0)
         #expect(String(decoding: stderr, as: UTF8.self).contains("another teamctl process is writing the cache"))
         #expect(try cache.latestSnapshot(facility: "nersc") == nil)
     }

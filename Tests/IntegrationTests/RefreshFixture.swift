@@ -2,6 +2,7 @@ import AccountModels
 import FacilityEmulator
 import Foundation
 import TeamSync
+import Testing
 
 /// A small emulated facility and the real client wired to it over loopback.
 enum RefreshFixture {
@@ -72,6 +73,64 @@ enum RefreshFixture {
         SFAPIClient(
             apiBaseURL: server.apiBaseURL, transport: URLSessionTransport(maxConcurrent: 8),
             tokens: StaticTokenSource(token: token), retry: retry, sleep: sleep)
+    }
+
+    /// The built `teamctl` executable next to the test bundle.
+    static func teamctlBinary() throws -> URL {
+        var candidates: [URL] = []
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("teamctl"))
+            directory = directory.deletingLastPathComponent()
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/teamctl"))
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return try #require(found, "build the teamctl executable first (swift build --build-tests)")
+    }
+
+    /// Runs the built `teamctl` with `arguments` against `server`, and returns its exit status and output.
+    static func runTeamctl(
+        _ arguments: [String], server: EmulatorServer, environment extra: [String: String]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try teamctlBinary()
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TEAMCTL_API_URL"] = server.apiBaseURL.absoluteString
+        environment["TEAMCTL_TOKEN_URL"] = server.tokenURL.absoluteString
+        environment["XDG_CONFIG_HOME"] = try tempDirectory()
+        environment["HOME"] = try tempDirectory()
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let (stdout, stderr) = await offThePool {
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (stdout, stderr)
+        }
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    /// Waits for a child process without holding one of the few cooperative threads the in-process
+    /// emulator needs to answer it.
+    static func waitForExit(_ process: Process) async {
+        await offThePool { process.waitUntilExit() }
+    }
+
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
     }
 
     static func tempDirectory() throws -> String {
