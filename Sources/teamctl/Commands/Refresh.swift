@@ -17,7 +17,7 @@ struct Refresh: AsyncParsableCommand {
             manifests name, in parallel. A failed read stores nothing: the previous snapshot stays.
             """)
 
-    @Option(name: .shortAndLong, help: "A team manifest whose groups to read too (repeatable).")
+    @Option(name: .shortAndLong, help: "A team manifest, or a folder of them, whose groups to read too (repeatable).")
     var file: [String] = []
 
     @OptionGroup var connection: ConnectionOptions
