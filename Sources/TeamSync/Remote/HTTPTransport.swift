@@ -116,7 +116,10 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             urlRequest.httpBody = request.body
             let (data, response): (Data, URLResponse)
             do {
-                (data, response) = try await session.data(for: urlRequest)
+                // Unstructured, so a cancelled caller never cancels the URLSession task: on Linux, cancelling
+                // it while it completes deadlocks (the task-status lock against the session's queue).
+                let session = self.session, sent = urlRequest
+                (data, response) = try await Task { try await session.data(for: sent) }.value
             } catch let error as URLError {
                 if error.code == .timedOut {
                     throw TransportError.timedOut(method: request.method, url: request.url.redactedForLogs)
@@ -190,6 +193,11 @@ public actor ConcurrencyLimiter {
 }
 
 extension URL {
+    /// The path as sent, percent-encoded and with any trailing slash (Foundation's `path` drops it on Linux).
+    public var requestPath: String {
+        URLComponents(url: self, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? path
+    }
+
     /// The URL without query string or credentials, safe to print.
     public var redactedForLogs: String {
         guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else { return "<url>" }

@@ -1,0 +1,253 @@
+import AccountModels
+import Foundation
+import GRDB
+
+/// The local SQLite cache of what teamctl read from facilities: one snapshot per refresh, with one
+/// row per observed object, so plans and reports run fast, offline and with history.
+///
+/// WAL journal, versioned migrations, file mode 0600, and a cross-process writer lock so two teamctl
+/// processes never interleave writes. Secrets are never stored.
+public final class AccountCache: Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let lock: WriterLock
+
+    /// The database, so other parts of teamctl (the apply journal) can add their own tables and migrations.
+    public var dbWriter: any DatabaseWriter { pool }
+
+    /// How long ``store(_:)`` waits for another process's write, in seconds.
+    public static let defaultLockTimeout: Double = 10
+
+    /// Opens (creating if needed) the cache at `path` and runs the migrations.
+    public init(path: String) throws {
+        self.path = path
+        self.lock = WriterLock(path: path + ".lock")
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            if !FileManager.default.fileExists(atPath: path) {
+                // Created 0600 up front: SQLite gives the -wal and -shm files the database file's mode.
+                guard
+                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                else { throw CacheError.cannotOpen(path: path, reason: "cannot create the file") }
+            }
+        } catch let error as CacheError {
+            throw error
+        } catch {
+            throw CacheError.cannotOpen(path: path, reason: error.localizedDescription)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.defaultLockTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "teamctl-cache"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
+            if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
+                try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
+                    try Self.migrator.migrate(pool)
+                }
+            }
+        } catch let error as CacheError {
+            throw error
+        } catch {
+            throw CacheError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The default cache file: `$XDG_DATA_HOME/teamctl/cache.sqlite`, `~/.local/share` when unset.
+    public static func defaultPath(environment: [String: String]) -> String {
+        let dataHome: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            dataHome = xdg
+        } else {
+            let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+            dataHome = (home as NSString).appendingPathComponent(".local/share")
+        }
+        return (dataHome as NSString).appendingPathComponent("teamctl/cache.sqlite")
+    }
+
+    /// Runs `body` holding the cross-process writer lock, waiting up to `timeout` seconds for it.
+    public func withWriterLock<T>(timeout: Double = AccountCache.defaultLockTimeout, _ body: () throws -> T) throws -> T
+    {
+        try lock.withLock(timeout: timeout, cachePath: path, body)
+    }
+
+    /// Stores a snapshot in one transaction, holding the writer lock; returns it canonicalized and with
+    /// its id. The content hash is stored with it (read it with ``contentHash(snapshotId:)``).
+    @discardableResult
+    public func store(_ snapshot: FacilitySnapshot, lockTimeout: Double = AccountCache.defaultLockTimeout) throws
+        -> FacilitySnapshot
+    {
+        let content = snapshot.canonicalized()
+        let hash = try content.computeContentHash()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json(_ value: some Encodable) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+        return try withWriterLock(timeout: lockTimeout) {
+            try pool.write { db in
+                let at = content.fetchedAt
+                try db.execute(
+                    sql: """
+                        INSERT INTO snapshot (fetched_at, facility, caller, content_hash, missing_groups)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [at, content.facility, content.caller, hash, try json(content.missingGroups)])
+                let id = db.lastInsertedRowID
+                if let user = content.user {
+                    try db.execute(
+                        sql:
+                            "INSERT INTO observed_user (snapshot_id, fetched_at, name, uid, json) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [id, at, user.name, user.uid, try json(user)])
+                }
+                for project in content.projects {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO observed_project (snapshot_id, fetched_at, repo_name, project_id, iris_role, json)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [id, at, project.repo_name, project.id, project.iris_role, try json(project)])
+                }
+                for (position, role) in content.roles.enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO observed_role (snapshot_id, position, fetched_at, repo_name, iris_role, json)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [id, position, at, role.repo_name, role.iris_role, try json(role)])
+                }
+                for name in content.groups.keys.sorted() {
+                    guard let group = content.groups[name] else { continue }
+                    try db.execute(
+                        sql: """
+                            INSERT INTO observed_group (snapshot_id, fetched_at, name, gid, member_count, json)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                    for member in Set(group.users ?? []) {
+                        try db.execute(
+                            sql: """
+                                INSERT OR IGNORE INTO observed_group_member
+                                    (snapshot_id, fetched_at, group_name, username, uid) VALUES (?, ?, ?, ?, ?)
+                                """,
+                            arguments: [id, at, name, member.name, member.uid])
+                    }
+                }
+                for (position, client) in content.clients.enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO observed_client (snapshot_id, position, fetched_at, client_id, name, expires_at, json)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [id, position, at, client.clientId, client.name, client.expiresAt, try json(client)])
+                }
+                var stored = content
+                stored.id = id
+                return stored
+            }
+        }
+    }
+
+    /// The newest snapshot of `facility`, or nil when it was never refreshed.
+    public func latestSnapshot(facility: String) throws -> FacilitySnapshot? {
+        try read { db in
+            let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM snapshot WHERE facility = ? ORDER BY fetched_at DESC, id DESC LIMIT 1",
+                arguments: [facility])
+            return try id.flatMap { try self.load(id: $0, db) }
+        }
+    }
+
+    /// The snapshot with this id, or nil.
+    public func snapshot(id: Int64) throws -> FacilitySnapshot? {
+        try read { db in try self.load(id: id, db) }
+    }
+
+    /// The content hash stored with a snapshot, or nil when there is no such snapshot.
+    public func contentHash(snapshotId id: Int64) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT content_hash FROM snapshot WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Every snapshot of `facility` fetched at or after `since` (all when nil), oldest first.
+    public func snapshots(facility: String, since: Double?) throws -> [FacilitySnapshot] {
+        try read { db in
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT id FROM snapshot WHERE facility = ? AND fetched_at >= ? ORDER BY fetched_at, id",
+                arguments: [facility, since ?? -Double.greatestFiniteMagnitude])
+            return try ids.compactMap { try self.load(id: $0, db) }
+        }
+    }
+
+    /// A summary of each snapshot of `facility`, oldest first, without loading their objects.
+    public func snapshotSummaries(facility: String) throws -> [SnapshotSummary] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, fetched_at, caller, content_hash FROM snapshot WHERE facility = ? ORDER BY fetched_at, id",
+                arguments: [facility]
+            ).map { row in
+                SnapshotSummary(
+                    id: row["id"], fetchedAt: row["fetched_at"], facility: facility, caller: row["caller"],
+                    contentHash: row["content_hash"])
+            }
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as CacheError {
+            throw error
+        } catch let error as DecodingError {
+            throw CacheError.corrupt(path: path, reason: SFAPIClient.describe(error))
+        }
+    }
+
+    private func load(id: Int64, _ db: Database) throws -> FacilitySnapshot? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT fetched_at, facility, caller, missing_groups FROM snapshot WHERE id = ?",
+                arguments: [id])
+        else { return nil }
+        let decoder = JSONDecoder()
+        func objects<T: Decodable>(_ type: T.Type, _ sql: String) throws -> [T] {
+            try String.fetchAll(db, sql: sql, arguments: [id]).map { try decoder.decode(T.self, from: Data($0.utf8)) }
+        }
+        let missingText: String = row["missing_groups"]
+        let groups = try objects(GroupStats.self, "SELECT json FROM observed_group WHERE snapshot_id = ? ORDER BY name")
+        return FacilitySnapshot(
+            id: id, fetchedAt: row["fetched_at"], facility: row["facility"], caller: row["caller"],
+            user: try objects(UserInfo.self, "SELECT json FROM observed_user WHERE snapshot_id = ?").first,
+            projects: try objects(
+                ProjectStats.self,
+                "SELECT json FROM observed_project WHERE snapshot_id = ? ORDER BY repo_name, project_id"),
+            roles: try objects(
+                RoleStats.self, "SELECT json FROM observed_role WHERE snapshot_id = ? ORDER BY position"),
+            groups: Dictionary(groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            missingGroups: try decoder.decode([String].self, from: Data(missingText.utf8)),
+            clients: try objects(
+                APIClient.self, "SELECT json FROM observed_client WHERE snapshot_id = ? ORDER BY position"))
+    }
+}
+
+/// One snapshot's identity without its objects.
+public struct SnapshotSummary: Sendable, Hashable, Codable {
+    /// The snapshot id.
+    public var id: Int64
+    /// When the refresh finished, seconds since 1970.
+    public var fetchedAt: Double
+    /// The facility profile.
+    public var facility: String
+    /// The username the credentials belonged to.
+    public var caller: String
+    /// SHA-256 of the canonical content.
+    public var contentHash: String
+}

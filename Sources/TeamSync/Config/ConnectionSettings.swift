@@ -1,0 +1,126 @@
+import Foundation
+
+/// Settings given on the command line; nil means "not given".
+public struct ConnectionOverrides: Sendable, Hashable {
+    public var profile: String?
+    public var apiURL: String?
+    public var tokenURL: String?
+    public var clientId: String?
+    public var key: String?
+    public var cache: String?
+    public var concurrency: Int?
+
+    /// Creates overrides.
+    public init(
+        profile: String? = nil, apiURL: String? = nil, tokenURL: String? = nil, clientId: String? = nil,
+        key: String? = nil, cache: String? = nil, concurrency: Int? = nil
+    ) {
+        self.profile = profile
+        self.apiURL = apiURL
+        self.tokenURL = tokenURL
+        self.clientId = clientId
+        self.key = key
+        self.cache = cache
+        self.concurrency = concurrency
+    }
+}
+
+/// Where teamctl connects and with what, resolved from flags, then `TEAMCTL_*` variables, then the
+/// config profile, then NERSC's production defaults.
+public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
+    /// NERSC's production API.
+    public static let defaultAPIURL = "https://api.nersc.gov/api/v1.2"
+    /// NERSC's production token endpoint.
+    public static let defaultTokenURL = "https://oidc.nersc.gov/c2id/token"
+    /// Requests in flight at once, by default.
+    public static let defaultConcurrency = 8
+
+    /// The profile (facility) name; snapshots are stored under it.
+    public var profile: String
+    public var apiURL: URL
+    public var tokenURL: URL
+    public var clientId: String?
+    /// A key file path or a name to look up in `~/.superfacility/`.
+    public var key: String?
+    public var cachePath: String
+    public var concurrency: Int
+    /// An access token from `TEAMCTL_ACCESS_TOKEN`; never printed.
+    public var accessToken: String?
+
+    public var description: String {
+        "profile \(profile): api \(apiURL.absoluteString), token \(tokenURL.absoluteString), cache \(cachePath)"
+            + (accessToken == nil ? "" : ", access token from TEAMCTL_ACCESS_TOKEN (not shown)")
+    }
+
+    /// Resolves settings. `manifestFacility` is the `facility:` of the manifest being worked on, if any.
+    public static func resolve(
+        overrides: ConnectionOverrides, environment: [String: String], config: TeamctlConfig,
+        configPath: String, manifestFacility: String? = nil
+    ) throws -> ConnectionSettings {
+        func env(_ name: String) -> String? {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            return value
+        }
+        let profileName =
+            overrides.profile ?? env("TEAMCTL_PROFILE") ?? manifestFacility ?? config.default_profile
+            ?? "nersc"
+        let profile: TeamctlConfig.Profile
+        if let found = config.profiles[profileName] {
+            profile = found
+        } else if overrides.profile != nil || env("TEAMCTL_PROFILE") != nil
+            || (manifestFacility != nil && !config.profiles.isEmpty)
+        {
+            throw ConfigError.unknownProfile(name: profileName, path: configPath, known: Array(config.profiles.keys))
+        } else {
+            profile = TeamctlConfig.Profile()
+        }
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+
+        let apiText = overrides.apiURL ?? env("TEAMCTL_API_URL") ?? profile.api_url ?? defaultAPIURL
+        let tokenText = overrides.tokenURL ?? env("TEAMCTL_TOKEN_URL") ?? profile.token_url ?? defaultTokenURL
+        let cache =
+            overrides.cache ?? env("TEAMCTL_CACHE") ?? profile.cache
+            ?? AccountCache.defaultPath(environment: environment)
+        let concurrencyText = overrides.concurrency.map(String.init) ?? env("TEAMCTL_CONCURRENCY")
+        let concurrency: Int
+        if let concurrencyText {
+            guard let value = Int(concurrencyText), (1...256).contains(value) else {
+                throw ConfigError.invalidValue(setting: "--concurrency", value: concurrencyText, expected: "1 to 256")
+            }
+            concurrency = value
+        } else {
+            concurrency = profile.concurrency ?? defaultConcurrency
+        }
+        return ConnectionSettings(
+            profile: profileName,
+            apiURL: try checkedURL(apiText, setting: "the API URL (--api-url)"),
+            tokenURL: try checkedURL(tokenText, setting: "the token URL (--token-url)"),
+            clientId: overrides.clientId ?? env("TEAMCTL_CLIENT_ID") ?? profile.client_id,
+            key: (overrides.key ?? env("TEAMCTL_KEY") ?? profile.key).map { KeyFile.expandTilde($0, home: home) },
+            cachePath: KeyFile.expandTilde(cache, home: home),
+            concurrency: concurrency,
+            accessToken: env("TEAMCTL_ACCESS_TOKEN"))
+    }
+
+    /// Parses a URL and refuses plain `http://` to anything but loopback (127.0.0.0/8, localhost, ::1).
+    public static func checkedURL(_ text: String, setting: String) throws -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
+        else { throw ConfigError.invalidURL(setting: setting, value: text) }
+        switch scheme {
+        case "https": return url
+        case "http":
+            guard isLoopback(host: host) else { throw ConfigError.insecureURL(setting: setting, value: text) }
+            return url
+        default: throw ConfigError.invalidURL(setting: setting, value: text)
+        }
+    }
+
+    /// Whether a host name or address is loopback.
+    public static func isLoopback(host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return octets[0] == "127"
+    }
+}

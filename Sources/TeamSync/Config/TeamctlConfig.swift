@@ -1,0 +1,113 @@
+import Foundation
+import Yams
+
+/// The user's teamctl configuration: named facility profiles, read from
+/// `$XDG_CONFIG_HOME/teamctl/config.yaml` (`~/.config/teamctl/config.yaml` when unset).
+///
+/// ```yaml
+/// default_profile: nersc
+/// profiles:
+///   nersc:
+///     api_url: https://api.nersc.gov/api/v1.2
+///     token_url: https://oidc.nersc.gov/c2id/token
+///     client_id: ABCDEFGHIJKLM
+///     key: ~/.superfacility/teamctl.pem
+///     cache: ~/.local/share/teamctl/cache.sqlite
+///     concurrency: 8
+/// ```
+/// A manifest's `facility:` names a profile.
+public struct TeamctlConfig: Sendable, Hashable, Codable {
+    /// One facility's connection settings; every field optional.
+    public struct Profile: Sendable, Hashable, Codable {
+        public var api_url: String?
+        public var token_url: String?
+        public var client_id: String?
+        public var key: String?
+        public var cache: String?
+        public var concurrency: Int?
+
+        /// Creates a profile.
+        public init(
+            api_url: String? = nil, token_url: String? = nil, client_id: String? = nil, key: String? = nil,
+            cache: String? = nil, concurrency: Int? = nil
+        ) {
+            self.api_url = api_url
+            self.token_url = token_url
+            self.client_id = client_id
+            self.key = key
+            self.cache = cache
+            self.concurrency = concurrency
+        }
+    }
+
+    /// The profile used when none is named; `nersc` when unset.
+    public var default_profile: String?
+    /// Profiles by name.
+    public var profiles: [String: Profile]
+
+    /// Creates a configuration.
+    public init(default_profile: String? = nil, profiles: [String: Profile] = [:]) {
+        self.default_profile = default_profile
+        self.profiles = profiles
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        default_profile = try container.decodeIfPresent(String.self, forKey: .default_profile)
+        profiles = try container.decodeIfPresent([String: Profile].self, forKey: .profiles) ?? [:]
+    }
+
+    /// The config file's path under the XDG rules.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") {
+            return (xdg as NSString).appendingPathComponent("teamctl/config.yaml")
+        }
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return (home as NSString).appendingPathComponent(".config/teamctl/config.yaml")
+    }
+
+    /// Reads the config file; an absent file is an empty configuration.
+    public static func load(environment: [String: String]) throws -> TeamctlConfig {
+        try load(path: defaultPath(environment: environment))
+    }
+
+    /// Reads a config file; an absent file is an empty configuration.
+    public static func load(path: String) throws -> TeamctlConfig {
+        guard FileManager.default.fileExists(atPath: path) else { return TeamctlConfig() }
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return TeamctlConfig() }
+            return try YAMLDecoder().decode(TeamctlConfig.self, from: text)
+        } catch {
+            throw ConfigError.unreadableConfig(path: path, reason: "\(error)")
+        }
+    }
+}
+
+/// Why teamctl's connection settings are unusable.
+public enum ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The config file is not valid YAML of the expected shape.
+    case unreadableConfig(path: String, reason: String)
+    /// A profile was named that the config file does not define.
+    case unknownProfile(name: String, path: String, known: [String])
+    /// A URL is not a URL.
+    case invalidURL(setting: String, value: String)
+    /// A plain `http://` URL to a host that is not loopback.
+    case insecureURL(setting: String, value: String)
+    /// A setting has a value out of range.
+    case invalidValue(setting: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableConfig(let path, let reason): return "cannot read the config file \(path): \(reason)"
+        case .unknownProfile(let name, let path, let known):
+            let list = known.isEmpty ? "it defines none" : "it defines \(known.sorted().joined(separator: ", "))"
+            return
+                "no profile '\(name)' in \(path) (\(list)); add it under 'profiles:' or choose another with --profile"
+        case .invalidURL(let setting, let value): return "\(setting) '\(value)' is not a URL"
+        case .insecureURL(let setting, let value):
+            return "\(setting) '\(value)' uses plain http to a host that is not loopback; use https"
+        case .invalidValue(let setting, let value, let expected): return "\(setting) '\(value)': expected \(expected)"
+        }
+    }
+}

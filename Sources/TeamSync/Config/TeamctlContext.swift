@@ -1,0 +1,57 @@
+import Foundation
+
+/// The live dependencies a command needs: the SFAPI client and provider, and the cache, built from
+/// resolved ``ConnectionSettings``. Commands build one and pass its parts down.
+public struct TeamctlContext: Sendable {
+    /// The settings it was built from.
+    public let settings: ConnectionSettings
+    /// The live transport (bounded to `settings.concurrency` requests in flight).
+    public let transport: any HTTPTransport
+    /// The SFAPI client.
+    public let client: SFAPIClient
+    /// Why there are no credentials, when there are none; calls that need a token fail with it.
+    public let credentialsProblem: (any Error & Sendable)?
+
+    /// The SFAPI provider over ``client``.
+    public var provider: SFAPIProvider { SFAPIProvider(client: client) }
+
+    /// Builds the live context. Credentials: `TEAMCTL_ACCESS_TOKEN`, else a client key (file given, or
+    /// looked up in `~/.superfacility/` as the Python client does). Missing credentials are not an error
+    /// here; ``requireCredentials()`` reports them.
+    public init(
+        settings: ConnectionSettings, transport: (any HTTPTransport)? = nil, retry: RetryPolicy = .default,
+        home: String = KeyFile.homeDirectory()
+    ) {
+        self.settings = settings
+        let transport = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency)
+        self.transport = transport
+        let tokens: any AccessTokenSource
+        var problem: (any Error & Sendable)?
+        if let token = settings.accessToken {
+            tokens = StaticTokenSource(token: token)
+        } else {
+            do {
+                let key = try KeyFile.load(path: settings.key, name: nil, clientId: settings.clientId, home: home)
+                tokens = ClientCredentialsTokenSource(
+                    key: key, tokenURL: settings.tokenURL, transport: transport, retry: retry)
+            } catch let error as KeyFileError {
+                problem = error
+                tokens = UnavailableTokenSource(reason: error)
+            } catch {
+                let wrapped = KeyFileError.unreadable(path: settings.key ?? "~/.superfacility", reason: "\(error)")
+                problem = wrapped
+                tokens = UnavailableTokenSource(reason: wrapped)
+            }
+        }
+        self.credentialsProblem = problem
+        self.client = SFAPIClient(apiBaseURL: settings.apiURL, transport: transport, tokens: tokens, retry: retry)
+    }
+
+    /// Throws the reason there are no credentials, if there are none.
+    public func requireCredentials() throws {
+        if let credentialsProblem { throw credentialsProblem }
+    }
+
+    /// Opens the cache at `settings.cachePath`.
+    public func openCache() throws -> AccountCache { try AccountCache(path: settings.cachePath) }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// When and how long to wait before trying a facility call again.
+///
+/// Timeouts, connection errors, 429 (honouring `Retry-After`) and 502/503/504 are retried with
+/// exponential back-off and jitter, as the Python client does, bounded in attempts and total time.
+public struct RetryPolicy: Sendable, Hashable {
+    /// The most attempts per call, the first included.
+    public var maxAttempts: Int
+    /// The delay before the first retry, in seconds; it doubles each attempt.
+    public var baseDelay: Double
+    /// The longest wait between two attempts, in seconds (`Retry-After` may ask for longer, up to `maxTotal`).
+    public var maxDelay: Double
+    /// The longest time one call may spend including its retries, in seconds.
+    public var maxTotal: Double
+
+    /// Creates a policy.
+    public init(maxAttempts: Int = 10, baseDelay: Double = 0.25, maxDelay: Double = 10, maxTotal: Double = 120) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = max(0, baseDelay)
+        self.maxDelay = max(0, maxDelay)
+        self.maxTotal = max(0, maxTotal)
+    }
+
+    /// Ten attempts, 0.25 s doubling to at most 10 s, two minutes in all.
+    public static let `default` = RetryPolicy()
+    /// One attempt: no retries.
+    public static let none = RetryPolicy(maxAttempts: 1)
+
+    /// Whether a response status is worth retrying.
+    public static func isRetryable(status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
+
+    /// The back-off before attempt `attempt + 1` (attempt counts from 1), scaled by `jitter` in [0, 1):
+    /// half the exponential delay is fixed, half is random, so concurrent clients spread out.
+    public func backoff(afterAttempt attempt: Int, jitter: Double) -> Double {
+        let exponential = baseDelay * pow(2, Double(max(0, attempt - 1)))
+        let capped = min(maxDelay, exponential)
+        return capped * (0.5 + 0.5 * min(max(jitter, 0), 1))
+    }
+
+    /// Parses `Retry-After`: delta seconds or an HTTP date; nil when absent or unreadable.
+    public static func retryAfter(_ value: String?, now: Date = Date()) -> Double? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return max(0, date.timeIntervalSince(now))
+    }
+}
+
+/// Sends requests through a transport and retries them as a ``RetryPolicy`` says.
+///
+/// Returns the first response that is not retryable, or the last one when the policy is spent;
+/// throws an ``SFAPIError`` when no response ever arrived.
+public struct RetryingSender: Sendable {
+    /// The transport requests go through.
+    public let transport: any HTTPTransport
+    /// The retry rules.
+    public let policy: RetryPolicy
+    /// Waits a number of seconds (injectable so tests do not wait).
+    public let sleep: @Sendable (Double) async throws -> Void
+    /// A monotonic clock in seconds (injectable so tests control time).
+    public let now: @Sendable () -> Double
+    /// A random number in [0, 1) for jitter.
+    public let random: @Sendable () -> Double
+
+    /// Creates a sender; the defaults sleep and read the clock for real.
+    public init(
+        transport: any HTTPTransport, policy: RetryPolicy = .default,
+        sleep: @escaping @Sendable (Double) async throws -> Void = RetryingSender.liveSleep,
+        now: @escaping @Sendable () -> Double = RetryingSender.liveNow,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.transport = transport
+        self.policy = policy
+        self.sleep = sleep
+        self.now = now
+        self.random = random
+    }
+
+    /// Sleeps for real with `Task.sleep`.
+    public static let liveSleep: @Sendable (Double) async throws -> Void = { seconds in
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    }
+
+    /// Seconds on a monotonic clock.
+    public static let liveNow: @Sendable () -> Double = {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000
+    }
+
+    /// Sends `request`, retrying per the policy; `operation` names the call in errors.
+    /// Returns the final response and how many attempts it took.
+    public func send(_ request: HTTPRequest, operation: String) async throws -> (response: HTTPResponse, attempts: Int)
+    {
+        let start = now()
+        var attempt = 0
+        while true {
+            attempt += 1
+            let delay: Double
+            do {
+                let response = try await transport.send(request)
+                guard RetryPolicy.isRetryable(status: response.status), attempt < policy.maxAttempts else {
+                    return (response, attempt)
+                }
+                let asked = response.status == 429 ? RetryPolicy.retryAfter(response.headers["retry-after"]) : nil
+                delay = asked ?? policy.backoff(afterAttempt: attempt, jitter: random())
+                if now() - start + delay > policy.maxTotal { return (response, attempt) }
+            } catch let error as TransportError {
+                guard error.isAmbiguous else { throw error }
+                let failure = SFAPIError(
+                    operation: operation, method: request.method, path: request.url.requestPath, status: nil,
+                    detail: error.reasonForUsers, attempts: attempt)
+                guard attempt < policy.maxAttempts else { throw failure }
+                delay = policy.backoff(afterAttempt: attempt, jitter: random())
+                if now() - start + delay > policy.maxTotal { throw failure }
+            }
+            try await sleep(delay)
+        }
+    }
+}
+
+extension TransportError {
+    /// The transport's reason without the URL (the error that wraps it names the path already).
+    var reasonForUsers: String {
+        switch self {
+        case .timedOut: return "timed out"
+        case .connectionFailed(_, _, let reason): return reason
+        case .mutationRefusedInDryRun: return "dry run refused to send it"
+        }
+    }
+}

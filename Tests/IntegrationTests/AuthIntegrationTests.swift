@@ -1,0 +1,133 @@
+import AccountModels
+import FacilityEmulator
+import Foundation
+import Testing
+
+@testable import TeamSync
+
+struct AuthIntegrationTests {
+    func writeKey(_ text: String, name: String, mode: Int = 0o600) throws -> String {
+        let path = try RefreshFixture.tempDirectory() + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
+    func context(_ server: EmulatorServer, env: [String: String]) throws -> TeamctlContext {
+        var environment = env
+        environment["HOME"] = try RefreshFixture.tempDirectory()
+        environment["TEAMCTL_API_URL"] = server.apiBaseURL.absoluteString
+        environment["TEAMCTL_TOKEN_URL"] = server.tokenURL.absoluteString
+        let settings = try ConnectionSettings.resolve(
+            overrides: .init(), environment: environment, config: TeamctlConfig(), configPath: "/none")
+        return TeamctlContext(settings: settings, home: environment["HOME"] ?? "/")
+    }
+
+    @Test func aStaticTokenReadsTheCallersAccount() async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let context = try context(server, env: ["TEAMCTL_ACCESS_TOKEN": "dev-alice"])
+        #expect(try await context.client.currentUser().name == "alice")
+        #expect(try await context.client.projects().map(\.repo_name).sorted() == ["m1234", "m2000"])
+    }
+
+    @Test(arguments: ["pem", "json"])
+    func aKeyFileInEitherFormatGetsATokenFromTheTokenEndpoint(format: String) async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let path =
+            format == "pem"
+            ? try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)\n", name: "key.pem")
+            : try writeKey(
+                #"{"client_id": "\#(RefreshFixture.clientId)", "secret": \#(AuthTestKeys.primaryJWK)}"#,
+                name: "key.json")
+        let context = try context(server, env: ["TEAMCTL_KEY": path])
+        try context.requireCredentials()
+        #expect(try await context.client.currentUser().name == "alice")
+        let log = await server.requestLog()
+        #expect(log.first { $0.path.hasSuffix("/oauth2/token") }?.status == 200)
+    }
+
+    @Test func aKeyTheFacilityDoesNotKnowIsRefusedClearly() async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let path = try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.otherPrivatePEM)\n", name: "wrong.pem")
+        let context = try context(server, env: ["TEAMCTL_KEY": path])
+        let error = await #expect(throws: SFAPIError.self) { try await context.client.currentUser() }
+        #expect(error?.operation.contains("access token") == true)
+        #expect(error?.status == 401)
+    }
+
+    @Test func theTokenIsRenewedBeforeItExpires() async throws {
+        let server = try await RefreshFixture.start(tokenTTL: 2)
+        defer { Task { await server.shutdown() } }
+        let key = try KeyFile.read(
+            file: try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "k.pem"))
+        let transport = URLSessionTransport()
+        let tokens = ClientCredentialsTokenSource(
+            key: key, tokenURL: server.tokenURL, transport: transport, renewMargin: 1)
+        let client = SFAPIClient(apiBaseURL: server.apiBaseURL, transport: transport, tokens: tokens)
+        _ = try await client.currentUser()
+        _ = try await client.roles()
+        #expect(await tokens.fetchCount == 1)
+        try await Task.sleep(nanoseconds: 1_200_000_000)
+        _ = try await client.currentUser()
+        #expect(await tokens.fetchCount == 2)
+        let log = await server.requestLog()
+        #expect(log.filter { $0.path.hasSuffix("/oauth2/token") }.count == 2)
+        #expect(log.allSatisfy { $0.status == 200 })
+    }
+
+    @Test func aTokenTheFacilityExpiredIsRenewedAfterThe401() async throws {
+        let server = try await RefreshFixture.start(tokenTTL: 1)
+        defer { Task { await server.shutdown() } }
+        let key = try KeyFile.read(
+            file: try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "k.pem"))
+        let transport = URLSessionTransport()
+        // The client's clock stands still, so it believes its token is fresh; the facility disagrees.
+        let frozen = Date()
+        let tokens = ClientCredentialsTokenSource(
+            key: key, tokenURL: server.tokenURL, transport: transport, renewMargin: 0, now: { frozen })
+        let client = SFAPIClient(apiBaseURL: server.apiBaseURL, transport: transport, tokens: tokens)
+        _ = try await client.currentUser()
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(try await client.currentUser().name == "alice")
+        let statuses = await server.requestLog().map { "\($0.method) \($0.status)" }
+        #expect(statuses == ["POST 200", "GET 200", "GET 401", "POST 200", "GET 200"])
+    }
+
+    @Test(arguments: [0o644, 0o400])
+    func aKeyFileReadableByOthersOrReadOnlyIsRefusedWithTheChmodHint(mode: Int) async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let path = try writeKey(
+            "\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "open.pem", mode: mode)
+        let context = try context(server, env: ["TEAMCTL_KEY": path])
+        let error = #expect(throws: KeyFileError.self) { try context.requireCredentials() }
+        #expect(error?.description.contains("chmod 600 \(path)") == true)
+        await #expect(throws: KeyFileError.self) { try await context.client.currentUser() }
+        #expect(await server.requestLog().isEmpty)
+    }
+
+    @Test func aRejectedTokenIsReportedClearlyWithoutTheToken() async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let client = RefreshFixture.client(server, token: "not-a-valid-token")
+        let error = await #expect(throws: SFAPIError.self) { try await client.projects() }
+        let failure = try #require(error)
+        #expect(failure.status == 401)
+        #expect(failure.path == "/api/v1.2/account/projects")
+        #expect(failure.description.contains("TEAMCTL_ACCESS_TOKEN"))
+        #expect(!failure.description.contains("not-a-valid-token"))
+    }
+
+    @Test func statusNeedsNoCredentialsAndSeesIris() async throws {
+        let server = try await RefreshFixture.start()
+        defer { Task { await server.shutdown() } }
+        let context = try context(server, env: [:])
+        #expect(context.credentialsProblem != nil)
+        #expect(try await context.provider.accountSystemStatus()?.status == .active)
+        await server.setSystemStatus(name: "iris", status: "unavailable")
+        #expect(try await context.client.system(named: "iris")?.status == .unavailable)
+    }
+}
