@@ -61,6 +61,7 @@ let package = Package(
                 "TeamSync",
                 "FacilityEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

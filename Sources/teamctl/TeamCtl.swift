@@ -14,6 +14,7 @@ struct TeamCtl: AsyncParsableCommand {
             Plan.self,
             Apply.self,
             History.self,
+            Ack.self,
             Usage.self,
             Import.self,
             Demo.self,

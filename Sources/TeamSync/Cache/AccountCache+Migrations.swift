@@ -73,6 +73,7 @@ extension AccountCache {
                     );
                     """)
         }
+        JournalSchema.register(in: &migrator)
         return migrator
     }
 }

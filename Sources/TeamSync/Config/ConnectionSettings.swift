@@ -47,6 +47,21 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
     /// An access token from `TEAMCTL_ACCESS_TOKEN`; never printed.
     public var accessToken: String?
 
+    /// Settings given directly, e.g. for `teamctl demo` or tests against an emulator.
+    public init(
+        profile: String, apiURL: URL, tokenURL: URL, clientId: String? = nil, key: String? = nil, cachePath: String,
+        concurrency: Int = ConnectionSettings.defaultConcurrency, accessToken: String? = nil
+    ) {
+        self.profile = profile
+        self.apiURL = apiURL
+        self.tokenURL = tokenURL
+        self.clientId = clientId
+        self.key = key
+        self.cachePath = cachePath
+        self.concurrency = concurrency
+        self.accessToken = accessToken
+    }
+
     public var description: String {
         "profile \(profile): api \(apiURL.absoluteString), token \(tokenURL.absoluteString), cache \(cachePath)"
             + (accessToken == nil ? "" : ", access token from TEAMCTL_ACCESS_TOKEN (not shown)")

@@ -108,19 +108,6 @@ public struct Refresher: Sendable {
         guard let cache else { return snapshot.canonicalized() }
         return try cache.store(snapshot)
     }
-
-    /// The group names the manifests at `paths` declare, and the facility profile they name (the first found).
-    /// A directory stands for every `*.yaml` / `*.yml` file under it.
-    public static func groupNames(inManifestsAt paths: [String]) throws -> (groups: [String], facility: String?) {
-        var names: Set<String> = []
-        var facility: String?
-        for path in try ManifestFile.expand(paths) {
-            let manifest = try ManifestFile.read(path: path)
-            names.formUnion(manifest.groups)
-            facility = facility ?? manifest.facility
-        }
-        return (names.sorted(), facility)
-    }
 }
 
 private actor ProgressCounter {

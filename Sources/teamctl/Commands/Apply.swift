@@ -1,10 +1,93 @@
+import AccountModels
 import ArgumentParser
+import Foundation
+import TeamSync
 
-// Placeholder until its issue lands: it says so plainly and fails.
+/// `teamctl apply`: makes the facility match the manifests, or applies a saved plan exactly.
 struct Apply: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "apply", abstract: "(not implemented yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply a plan: from manifests (-f), or exactly a saved plan file.",
+        discussion: """
+            With -f, refreshes, plans, shows the plan and asks before changing anything (--yes to skip the \
+            question; required without a terminal). With PLANFILE, applies exactly that plan, after re-reading \
+            every group it touches and refusing if any changed since the plan was made. Every change is \
+            journaled in the cache; rerunning after a failure or a crash converges without repeating confirmed \
+            changes. --dry-run reads but sends no change: the transport itself refuses writes.
+            """)
+
+    @Argument(help: "A plan saved by 'teamctl plan --out'.")
+    var planFile: String?
+
+    @Option(name: .shortAndLong, help: "Team manifest files or directories (repeatable).")
+    var file: [String] = []
+
+    @Flag(help: "Show what would be sent, and send no change.")
+    var dryRun = false
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(help: "Apply even when the account system (iris) is not active.")
+    var ignoreStatus = false
+
+    @Option(help: "Refuse plans with more membership removals than this (overrides the manifests' max_removals).")
+    var maxRemovals: Int?
+
+    @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
+    var today: CalendarDay?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if (planFile == nil) == file.isEmpty {
+            throw ValidationError("give either -f MANIFEST or a saved PLANFILE, not both and not neither")
+        }
+    }
 
     func run() async throws {
-        throw ValidationError("'teamctl apply' is not implemented yet")
+        _ = Terminal.loggingBootstrapped
+        let plan: TeamSync.Plan
+        let workflow: TeamWorkflow
+        if let planFile {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: planFile)) } catch {
+                throw CLIError("cannot read the plan \(planFile): \(error.localizedDescription)")
+            }
+            do { plan = try TeamSync.Plan.load(from: data) } catch {
+                throw CLIError("\(planFile): \(error)")
+            }
+            workflow = try connection.makeWorkflow(facility: plan.basis.facility, dryRun: dryRun)
+        } else {
+            let day = today ?? CalendarDay.today(at: Date())
+            let manifests = try ManifestLoader.load(paths: file, today: day)
+            workflow = try connection.makeWorkflow(manifests: manifests, dryRun: dryRun)
+            let bar = ProgressBar.onTerminal()
+            let snapshot = try await workflow.snapshot(for: manifests, refresh: true, progress: bar?.update)
+            bar?.finish()
+            plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
+        }
+        print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
+        if !plan.refusals.isEmpty {
+            for refusal in plan.refusals { Terminal.warn("error: \(refusal)") }
+            throw ExitCode(1)
+        }
+        if plan.changes.isEmpty {
+            print(plan.manualItems.isEmpty ? "Nothing to apply." : "Nothing to apply through the API; the manual items above remain.")
+            return
+        }
+        if !dryRun && !yes {
+            guard Terminal.stdinIsTTY else {
+                throw CLIError("apply changes the facility and no terminal is attached to confirm; pass --yes (or --dry-run)")
+            }
+            guard Terminal.confirm("Apply these \(plan.changes.count) change(s) to \(plan.basis.facility)?") else {
+                throw CLIError("apply cancelled; nothing was sent")
+            }
+        }
+        let report = try await workflow.apply(
+            plan, saved: planFile != nil, dryRun: dryRun, ignoreStatus: ignoreStatus,
+            concurrency: workflow.context.settings.concurrency)
+        print(report.summaryText())
+        if report.failed { throw ExitCode(1) }
     }
 }

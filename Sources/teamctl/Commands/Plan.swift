@@ -1,10 +1,65 @@
+import AccountModels
 import ArgumentParser
+import Foundation
+import TeamSync
 
-// Placeholder until its issue lands: it says so plainly and fails.
+/// `teamctl plan`: the difference between the manifests and the facility.
 struct Plan: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plan", abstract: "(not implemented yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change to make the facility match the manifests.",
+        discussion: """
+            Refreshes the groups the manifests name (unless --no-refresh), then diffs. Changes the facility's \
+            API can make are shown with + / - / ~; what it cannot (roster, roles, permissions, hours) is listed \
+            as manual items to do in Iris. --out saves the plan for 'teamctl apply PLANFILE', which applies \
+            exactly it and refuses if the facility moved since.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
+
+    @Option(name: .shortAndLong, help: "Team manifest files or directories (repeatable).")
+    var file: [String]
+
+    @Option(help: "Save the plan to this file (JSON, mode 0600) for 'teamctl apply PLANFILE'.")
+    var out: String?
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: Format = .text
+
+    @Flag(help: "Exit 0 when in sync, 2 when there are changes to apply, 3 when only manual items remain.")
+    var detailedExitcode = false
+
+    @Flag(help: "Plan against the newest cached snapshot instead of reading the facility first.")
+    var noRefresh = false
+
+    @Option(help: "Refuse plans with more membership removals than this (overrides the manifests' max_removals).")
+    var maxRemovals: Int?
+
+    @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
+    var today: CalendarDay?
+
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        throw ValidationError("'teamctl plan' is not implemented yet")
+        _ = Terminal.loggingBootstrapped
+        let day = today ?? CalendarDay.today(at: Date())
+        let manifests = try ManifestLoader.load(paths: file, today: day)
+        let workflow = try connection.makeWorkflow(manifests: manifests)
+        let bar = noRefresh ? nil : ProgressBar.onTerminal()
+        let snapshot = try await workflow.snapshot(for: manifests, refresh: !noRefresh, progress: bar?.update)
+        bar?.finish()
+        let plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
+        if let out { try Terminal.write(String(decoding: try plan.jsonData(), as: UTF8.self), to: out) }
+        switch format {
+        case .text: print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
+        case .json: print(try PlanRenderer.json(plan))
+        case .markdown: print(PlanRenderer.markdown(plan), terminator: "")
+        }
+        if let out, format == .text { Terminal.warn("Saved the plan to \(out). Apply exactly it with: teamctl apply \(out)") }
+        if !plan.refusals.isEmpty {
+            for refusal in plan.refusals { Terminal.warn("error: \(refusal)") }
+            throw ExitCode(1)
+        }
+        if detailedExitcode { throw ExitCode(PlanExitCode.detailed(plan)) }
     }
 }

@@ -23,8 +23,10 @@ struct Refresh: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let (groups, facility) = try Refresher.groupNames(inManifestsAt: file)
-        let context = try connection.makeContext(manifestFacility: facility)
+        _ = Terminal.loggingBootstrapped
+        let manifests = file.isEmpty ? [] : try ManifestLoader.load(paths: file, today: .today(at: Date()))
+        let groups = TeamWorkflow.groupNames(of: manifests)
+        let context = try connection.makeContext(manifestFacility: manifests.lazy.compactMap(\.manifest.facility).first)
         try context.requireCredentials()
         let cache = try context.openCache()
         let bar = ProgressBar.onTerminal()

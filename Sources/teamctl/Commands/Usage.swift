@@ -1,10 +1,65 @@
+import AccountModels
 import ArgumentParser
+import Foundation
+import TeamSync
 
-// Placeholder until its issue lands: it says so plainly and fails.
+/// `teamctl usage`: allocation usage over time, from the snapshot history.
 struct Usage: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "usage", abstract: "(not implemented yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "usage",
+        abstract: "Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.",
+        discussion: """
+            Reads the cache's snapshot history (refresh first with --refresh). With --warn-at, every project \
+            over the threshold or projected to run out before the allocation year ends gets a line on standard \
+            error and the command exits 4, so cron or CI can alert on it.
+            """)
+
+    @Option(help: "Only this project (repeatable).")
+    var project: [String] = []
+
+    @Option(help: "Measure the burn rate from this day on, YYYY-MM-DD (default: the allocation year's start).")
+    var since: CalendarDay?
+
+    @Option(help: "Output format: table, csv, json or html.")
+    var format: UsageFormat = .table
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Option(help: "Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.")
+    var warnAt: Double?
+
+    @Option(help: "The month the allocation year starts, 1-12 (NERSC: 1).")
+    var yearStartMonth = 1
+
+    @Flag(help: "Read the facility first, adding a snapshot.")
+    var refresh = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if AllocationYear(startMonth: yearStartMonth) == nil { throw ValidationError("--year-start-month must be 1 to 12") }
+        if let warnAt, !(0...1000).contains(warnAt) { throw ValidationError("--warn-at is a percentage, e.g. 80") }
+    }
 
     func run() async throws {
-        throw ValidationError("'teamctl usage' is not implemented yet")
+        _ = Terminal.loggingBootstrapped
+        let workflow = try connection.makeWorkflow()
+        if refresh { _ = try await workflow.snapshot(for: [], refresh: true) }
+        let snapshots = try workflow.cache.snapshots(facility: workflow.facility, since: nil)
+        guard !snapshots.isEmpty else {
+            throw CLIError("no snapshots of \(workflow.facility) in \(workflow.cache.path) yet; run 'teamctl refresh' or pass --refresh")
+        }
+        let report = UsageReport.build(
+            snapshots: snapshots, projects: project, since: since, now: Date(),
+            allocationYear: AllocationYear(startMonth: yearStartMonth) ?? .january, warnAt: warnAt)
+        let text = try UsageRenderer.render(report, as: format, color: out == nil && Terminal.useColor)
+        try Terminal.write(text, to: out)
+        if format != .table || out != nil {
+            for warning in report.warnings { Terminal.warn("warning: \(warning.message)") }
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }
+
+extension UsageFormat: ExpressibleByArgument {}

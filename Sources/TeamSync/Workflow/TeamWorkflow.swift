@@ -1,0 +1,129 @@
+import AccountModels
+import Foundation
+import Logging
+
+/// The steps every command composes: get a snapshot, make a plan, apply it. The CLI and `teamctl demo`
+/// both go through here, so the demo runs exactly what users run.
+public struct TeamWorkflow: Sendable {
+    /// The live client, provider and settings.
+    public let context: TeamctlContext
+    /// The cache snapshots and the journal live in.
+    public let cache: AccountCache
+    /// The wall clock.
+    public let now: @Sendable () -> Date
+    /// The teamctl version recorded in plans.
+    public let toolVersion: String
+
+    /// Creates a workflow over a live context and an open cache.
+    public init(
+        context: TeamctlContext, cache: AccountCache, toolVersion: String,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.context = context
+        self.cache = cache
+        self.toolVersion = toolVersion
+        self.now = now
+    }
+
+    /// The facility name snapshots are stored under.
+    public var facility: String { context.settings.profile }
+
+    /// The group names the manifests declare.
+    public static func groupNames(of manifests: [LoadedManifest]) -> [String] {
+        Array(Set(manifests.flatMap { $0.manifest.groups.keys })).sorted()
+    }
+
+    /// A fresh snapshot (reading the facility and storing it) or, with `refresh` false, the newest cached one.
+    public func snapshot(
+        for manifests: [LoadedManifest], refresh: Bool, progress: (@Sendable (RefreshProgress) -> Void)? = nil
+    ) async throws -> FacilitySnapshot {
+        if refresh {
+            try context.requireCredentials()
+            return try await Refresher(client: context.client, cache: cache, now: now, progress: progress)
+                .refresh(facility: facility, extraGroups: Self.groupNames(of: manifests))
+        }
+        guard let cached = try cache.latestSnapshot(facility: facility) else {
+            throw WorkflowError.noSnapshot(facility: facility, cache: cache.path)
+        }
+        let missing = Self.groupNames(of: manifests).filter {
+            cached.groups[$0] == nil && !cached.missingGroups.contains($0)
+        }
+        if !missing.isEmpty { throw WorkflowError.snapshotLacksGroups(missing, snapshot: cached.id) }
+        return cached
+    }
+
+    /// Plans the manifests against a snapshot, leaving out manual items people acknowledged.
+    public func plan(
+        _ manifests: [LoadedManifest], against snapshot: FacilitySnapshot, maxRemovals: Int? = nil,
+        today: CalendarDay? = nil
+    ) async throws -> Plan {
+        let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        let options = PlanOptions(
+            today: today ?? CalendarDay.today(at: now()), maxRemovalsOverride: maxRemovals,
+            acknowledged: try await journal.acknowledgedItemIDs(), createdAt: now().timeIntervalSince1970,
+            toolVersion: toolVersion, snapshotHash: try cache.contentHash(snapshotId: snapshot.id))
+        return Planner.plan(
+            manifests: manifests.map(\.manifest), observed: snapshot, capabilities: context.provider.capabilities,
+            options: options)
+    }
+
+    /// Applies a plan under the cache's apply lock, journaling every change.
+    ///
+    /// A saved plan (`saved` true) is checked first: it must be for this facility and caller, and the
+    /// applier re-reads every touched group and refuses if any moved since the plan's snapshot.
+    public func apply(
+        _ plan: Plan, saved: Bool, dryRun: Bool, ignoreStatus: Bool, concurrency: Int,
+        log: Logger = Logger(label: "teamctl.apply")
+    ) async throws -> ApplyReport {
+        try context.requireCredentials()
+        if plan.basis.facility != facility {
+            throw WorkflowError.wrongFacility(plan: plan.basis.facility, current: facility)
+        }
+        let lock = try ApplyLock.acquire(cachePath: cache.path)
+        defer { lock.release() }
+        if saved {
+            let caller = try await context.client.currentUser().name
+            if caller != plan.basis.caller { throw WorkflowError.wrongCaller(plan: plan.basis.caller, current: caller) }
+        }
+        let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        let applier = Applier(provider: context.provider, journal: journal, now: now, log: log)
+        let report = await applier.apply(
+            plan,
+            options: ApplyOptions(
+                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: dryRun))
+        if let runID = report.runID, !dryRun {
+            try? await journal.attach(plan: try plan.jsonData(), to: runID)
+        }
+        return report
+    }
+}
+
+/// Why a workflow step could not start.
+public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
+    case noSnapshot(facility: String, cache: String)
+    case snapshotLacksGroups([String], snapshot: Int64)
+    case wrongFacility(plan: String, current: String)
+    case wrongCaller(plan: String, current: String)
+
+    public var description: String {
+        switch self {
+        case .noSnapshot(let facility, let cache):
+            return "no snapshot of \(facility) in \(cache) yet; run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"
+        case .snapshotLacksGroups(let names, let id):
+            return "snapshot \(id) was taken without reading group(s) \(names.joined(separator: ", ")); "
+                + "run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"
+        case .wrongFacility(let plan, let current):
+            return "the plan was made for facility '\(plan)' but this run talks to '\(current)'; pass --profile \(plan)"
+        case .wrongCaller(let plan, let current):
+            return "the plan was made as '\(plan)' but these credentials belong to '\(current)'; "
+                + "apply it with the same client, or make a new plan"
+        }
+    }
+}
+
+extension CalendarDay {
+    /// The UTC calendar day of an instant.
+    public static func today(at date: Date) -> CalendarDay {
+        CalendarDay(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

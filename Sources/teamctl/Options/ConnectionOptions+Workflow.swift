@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import TeamSync
+
+extension ConnectionOptions {
+    /// The workflow for these options: the live context (its transport refusing every change when
+    /// `dryRun`) and the opened cache. `facility` is the facility the work is for: the manifests'
+    /// `facility:` or a saved plan's.
+    func makeWorkflow(facility: String? = nil, dryRun: Bool = false) throws -> TeamWorkflow {
+        let settings = try settings(manifestFacility: facility)
+        let live = URLSessionTransport(maxConcurrent: settings.concurrency)
+        let transport: any HTTPTransport = dryRun ? DryRunTransport(wrapping: live) : live
+        let context = TeamctlContext(settings: settings, transport: transport)
+        return TeamWorkflow(context: context, cache: try context.openCache(), toolVersion: TeamCtlVersion.current)
+    }
+
+    /// The workflow for a set of manifests, which must agree on their facility.
+    func makeWorkflow(manifests: [LoadedManifest], dryRun: Bool = false) throws -> TeamWorkflow {
+        let facilities = Set(manifests.compactMap(\.manifest.facility))
+        guard facilities.count <= 1 else {
+            throw CLIError(
+                "the manifests name different facilities (\(facilities.sorted().joined(separator: ", "))); "
+                    + "plan and apply them separately")
+        }
+        return try makeWorkflow(facility: facilities.first, dryRun: dryRun)
+    }
+}

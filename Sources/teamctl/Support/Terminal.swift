@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Printing and terminal facts shared by the commands.
+enum Terminal {
+    /// Whether standard output is a terminal (colour and prompts only then).
+    static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    /// Whether standard input is a terminal (so a person can answer a prompt).
+    static var stdinIsTTY: Bool { isatty(0) == 1 }
+    /// Colour on standard output: only on a terminal, and never when NO_COLOR is set.
+    static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    /// Writes a line to standard error.
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes text to a file with mode 0600 (plans and reports may name people), or to standard output for `-`/nil.
+    static func write(_ text: String, to path: String?) throws {
+        guard let path, path != "-" else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(
+            atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw CLIError("cannot write \(path): check that its folder exists and is writable")
+        }
+        _ = rename(temporary.path, url.path)
+    }
+
+    /// Asks a yes/no question on the terminal.
+    static func confirm(_ question: String) -> Bool {
+        FileHandle.standardError.write(Data("\(question) Only 'yes' is accepted: ".utf8))
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    /// Routes swift-log to standard error, at `warning` unless TEAMCTL_LOG_LEVEL says otherwise. Runs once.
+    static let loggingBootstrapped: Void = {
+        let level = ProcessInfo.processInfo.environment["TEAMCTL_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level ?? .warning
+            return handler
+        }
+    }()
+}
+
+/// A plain error for the CLI to print as `error: ...` and exit 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
