@@ -19,6 +19,7 @@ public enum ManifestLoader {
         var projects: [String: String] = [:]  // project -> the first file that governs it
         var seen: Set<String> = []  // a file named twice (directly and through its directory) is read once
         for path in paths {
+            let namedDirectly = !isDirectory(path)
             for file in expand([path], diagnostics: &diagnostics)
             where seen.insert(URL(fileURLWithPath: file).resolvingSymlinksInPath().path).inserted {
                 let text: String
@@ -26,6 +27,15 @@ public enum ManifestLoader {
                 case .text(let read): text = read
                 case .refused(let diagnostic):
                     diagnostics.append(diagnostic)
+                    continue
+                }
+                // A directory of examples may hold the emulator's seed beside the manifests; it is not a
+                // manifest, so skip it (saying so) unless it was named directly.
+                if !namedDirectly, looksLikeEmulatorSeed(text) {
+                    diagnostics.append(
+                        .warning(
+                            "skipped: this is a teamctl-emulator seed (top-level 'users:' and no 'project:'), "
+                                + "not a team manifest", file: file, line: 0, column: 0))
                     continue
                 }
                 var outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
@@ -64,6 +74,21 @@ public enum ManifestLoader {
     ) -> (manifest: LoadedManifest?, diagnostics: [Diagnostic]) {
         let outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
         return (outcome.loaded, outcome.diagnostics)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Whether a file's top level has the emulator seed's `users:` key and no manifest `project:` key.
+    static func looksLikeEmulatorSeed(_ text: String) -> Bool {
+        var hasUsers = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("project:") || line.hasPrefix("version:") { return false }
+            if line.hasPrefix("users:") { hasUsers = true }
+        }
+        return hasUsers
     }
 
     /// The files the paths name: files as given, directories expanded (non-recursively) to their sorted
