@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        // Already in the graph through Hummingbird; named so the emulator's direct imports are declared.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Plain value types: the facility's schemas and teamctl's desired state. No dependencies.
@@ -51,6 +55,9 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -58,6 +65,7 @@ let package = Package(
         .executableTarget(
             name: "teamctl",
             dependencies: [
+                "AccountModels",
                 "TeamSync",
                 "FacilityEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +86,7 @@ let package = Package(
         .executableTarget(
             name: "teamctl-bench",
             dependencies: [
+                "AccountModels",
                 "TeamSync",
                 "FacilityEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,18 +97,30 @@ let package = Package(
         .testTarget(name: "AccountModelsTests", dependencies: ["AccountModels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TeamSyncTests",
-            dependencies: ["TeamSync", "FacilityEmulator"],
+            dependencies: [
+                "AccountModels", "TeamSync", "FacilityEmulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FacilityEmulatorTests",
-            dependencies: ["FacilityEmulator", "TeamSync"],
+            dependencies: [
+                "AccountModels", "FacilityEmulator", "TeamSync",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TeamSync", "FacilityEmulator"],
+            dependencies: [
+                "AccountModels", "TeamSync", "FacilityEmulator",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
