@@ -19,12 +19,16 @@ public struct PlanOptions: Sendable, Hashable {
     public var snapshotHash: String?
     /// Where people do what the API cannot, for manual items.
     public var irisURL: String
+    /// Per project, everyone earlier snapshots showed in the project's groups. SFAPI cannot list a
+    /// project's members, so once someone leaves every group they vanish from the observed roster; this
+    /// history keeps their "remove from project" item listed (unverifiable, until acknowledged).
+    public var formerMembers: [String: Set<String>]
 
     /// Creates options.
     public init(
         today: CalendarDay, maxRemovalsOverride: Int? = nil, acknowledged: Set<String> = [],
         createdAt: Double? = nil, toolVersion: String = "0.1.0", snapshotHash: String? = nil,
-        irisURL: String = "https://iris.nersc.gov/"
+        irisURL: String = "https://iris.nersc.gov/", formerMembers: [String: Set<String>] = [:]
     ) {
         self.today = today
         self.maxRemovalsOverride = maxRemovalsOverride
@@ -33,5 +37,6 @@ public struct PlanOptions: Sendable, Hashable {
         self.toolVersion = toolVersion
         self.snapshotHash = snapshotHash
         self.irisURL = irisURL
+        self.formerMembers = formerMembers
     }
 }

@@ -215,17 +215,30 @@ struct ProjectPlanning {
                     note: "done once a refresh shows \(user) in one of the project's groups"))
         }
         for user in removes {
-            let why: String
-            if let until = manifest.members[user]?.until, until < today {
-                why = "membership ended \(until)"
-            } else {
-                why = "not in the manifest"
-            }
+            let why = removalReason(user)
             work.manualItems.append(
                 ManualItem(
                     id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
                     action: "remove from project \(project)", where: iris("Roster"), verifiable: true, note: why))
         }
+        // People earlier snapshots showed in the project's groups who are gone from every group now and not
+        // wanted: probably still in the project (the API cannot tell), so the item stays until acknowledged.
+        let former = (options.formerMembers[project] ?? []).subtracting(roster).subtracting(active)
+        for user in former.sorted() where keepReason(user) == nil {
+            let why = removalReason(user)
+            appendUnverifiable(
+                ManualItem(
+                    id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
+                    action: "remove from project \(project)", where: iris("Roster"), verifiable: false,
+                    note: "\(why); no longer in any of the project's groups, and \(observed.facility) cannot show "
+                        + "project membership: acknowledge this item once Iris no longer lists them"))
+        }
+    }
+
+    /// Why a roster member should leave the project.
+    private func removalReason(_ user: String) -> String {
+        if let until = manifest.members[user]?.until, until < today { return "membership ended \(until)" }
+        return "not in the manifest"
     }
 
     /// Only the caller's own role is observable under SFAPI v1.2. A difference there is a change or a

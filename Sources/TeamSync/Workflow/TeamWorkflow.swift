@@ -58,10 +58,17 @@ public struct TeamWorkflow: Sendable {
         today: CalendarDay? = nil
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        var formerMembers: [String: Set<String>] = [:]
+        for loaded in manifests {
+            let project = loaded.manifest.project
+            let groups = Array(Set(loaded.manifest.groups.keys).union([project])).sorted()
+            formerMembers[project] = try cache.usernamesEverSeen(inGroups: groups, facility: facility)
+        }
         let options = PlanOptions(
             today: today ?? CalendarDay.today(at: now()), maxRemovalsOverride: maxRemovals,
             acknowledged: try await journal.acknowledgedItemIDs(), createdAt: now().timeIntervalSince1970,
-            toolVersion: toolVersion, snapshotHash: try cache.contentHash(snapshotId: snapshot.id))
+            toolVersion: toolVersion, snapshotHash: try cache.contentHash(snapshotId: snapshot.id),
+            formerMembers: formerMembers)
         return Planner.plan(
             manifests: manifests.map(\.manifest), observed: snapshot, capabilities: context.provider.capabilities,
             options: options)
