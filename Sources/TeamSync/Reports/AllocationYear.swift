@@ -78,11 +78,6 @@ public struct AllocationPeriod: Sendable, Hashable, Codable {
 }
 
 extension CalendarDay {
-    /// The UTC day that contains `date`.
-    init(utcDayOf date: Date) {
-        self.init(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
-
     /// 00:00 UTC on this day.
     var utcMidnight: Date { Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400) }
 

@@ -129,8 +129,11 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension CalendarDay {
-    /// The UTC calendar day of an instant.
-    public static func today(at date: Date) -> CalendarDay {
-        CalendarDay(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    /// The UTC calendar day that contains an instant.
+    public init(utcDayOf date: Date) {
+        self.init(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
+
+    /// The UTC calendar day that contains an instant (today, for `Date()`).
+    public static func today(at date: Date) -> CalendarDay { CalendarDay(utcDayOf: date) }
 }

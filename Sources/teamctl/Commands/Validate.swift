@@ -30,7 +30,7 @@ struct Validate: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let day = today ?? CalendarDay.today()
+        let day = today ?? CalendarDay.today(at: Date())
         let (manifests, diagnostics) = ManifestLoader.validate(paths: paths, today: day)
         let failed = diagnostics.contains { $0.severity == .error }
         switch format {
@@ -75,9 +75,4 @@ private struct ValidationReport: Encodable {
 
 extension CalendarDay: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
-
-    /// Today's date in UTC.
-    static func today(now: Date = Date()) -> CalendarDay {
-        CalendarDay(daysSinceEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
 }
