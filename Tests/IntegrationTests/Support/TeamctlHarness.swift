@@ -169,27 +169,24 @@ final class Launched: @unchecked Sendable {
     /// Sends SIGKILL: no handler, no cleanup, as a crash or an OOM kill.
     func kill9() { kill(process.processIdentifier, SIGKILL) }
 
-    /// Waits for the exit (off the cooperative pool) and collects the output.
+    /// Waits for the exit and collects the output, on threads of its own: neither the cooperative pool
+    /// (the in-process emulator answers on it) nor Dispatch's few global threads (parallel tests would
+    /// queue behind each other's blocking reads).
     func finish() async -> TeamctlRun {
-        let out = self.out
-        let err = self.err
+        async let stdout = Self.onOwnThread { [out] in out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = Self.onOwnThread { [err] in err.fileHandleForReading.readDataToEndOfFile() }
+        let (output, errors) = await (stdout, stderr)
         let process = self.process
-        let (stdout, stderr) = await RefreshFixture.offThePool {
-            let group = DispatchGroup()
-            nonisolated(unsafe) var stderr = Data()
-            group.enter()
-            DispatchQueue.global().async {
-                stderr = err.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            return (stdout, stderr)
-        }
+        await Self.onOwnThread { process.waitUntilExit() }
         return TeamctlRun(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+            stderr: String(decoding: errors, as: UTF8.self))
+    }
+
+    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 }
 
