@@ -82,6 +82,19 @@ struct CLIContractTests {
         #expect(await harness.members(of: "lumsim") == nil)
     }
 
+    @Test func aPlanThatCannotBeSavedFailsAndLeavesNoTemporaryFile() async throws {
+        let harness = try await TeamctlHarness.start(seedYAML: Self.seed, token: "tok-alice")
+        defer { Task { await harness.shutdown() } }
+        try harness.write("team.yaml", Self.changes)
+        try FileManager.default.createDirectory(atPath: harness.path("plan.json"), withIntermediateDirectories: true)
+        let run = try await harness.run(["plan", "-f", "team.yaml", "--today", "2026-11-25", "--out", "plan.json"])
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.stderr.contains("cannot write plan.json"), "\(run.output)")
+        #expect(!run.stderr.contains("Saved the plan"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
     @Test func versionPrintsTheVersion() async throws {
         let run = try await TeamctlHarness.runAlone(["--version"])
         #expect(run.status == 0)
