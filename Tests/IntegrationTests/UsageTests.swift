@@ -33,4 +33,13 @@ struct UsageTests {
         #expect(table.status == 0, "\(table.output)")
         #expect(table.stdout.contains("m4812"))
     }
+
+    @Test func aCSVReportForAnUnknownProjectSaysSoOnStandardError() async throws {
+        let harness = try await TeamctlHarness.examples()
+        defer { Task { await harness.shutdown() } }
+        let run = try await harness.run(["usage", "--refresh", "--project", "m9999", "--format", "csv"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.stdout.split(separator: "\n").count == 1, "the header only: \(run.stdout)")
+        #expect(run.stderr.contains("project m9999 is in no snapshot"), "\(run.output)")
+    }
 }
