@@ -11,7 +11,9 @@ struct SavedPlanTests {
         #expect(plan.status == 0, "\(plan.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: harness.path("plan.json"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let saved = try PlanJSON(try String(contentsOfFile: harness.path("plan.json"), encoding: .utf8))
+        let savedText = try String(contentsOfFile: harness.path("plan.json"), encoding: .utf8)
+        #expect(!savedText.contains(harness.token), "no credential in a plan file")
+        let saved = try PlanJSON(savedText)
 
         let apply = try await harness.run(["apply", "plan.json"])
         #expect(apply.status != 0, "no terminal and no --yes: refused")
@@ -63,5 +65,18 @@ struct SavedPlanTests {
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func aSavedPlanIsRefusedWithAnotherCallersCredentials() async throws {
+        let harness = try await TeamctlHarness.examples()
+        defer { Task { await harness.shutdown() } }
+        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        #expect(plan.status == 0, "\(plan.output)")
+        let apply = try await harness.run(
+            ["apply", "plan.json", "--yes"], environment: ["TEAMCTL_ACCESS_TOKEN": "demo-member"])
+        #expect(apply.status == 1, "\(apply.output)")
+        #expect(apply.stderr.contains("'amorales'") && apply.stderr.contains("'dpatel'"), "\(apply.output)")
+        #expect(!apply.stderr.contains("demo-member"), "the token is never printed")
+        #expect(await harness.mutatingRequests().isEmpty)
     }
 }
