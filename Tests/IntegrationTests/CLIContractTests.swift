@@ -91,14 +91,18 @@ struct CLIContractTests {
         #expect(run.status == 1, "\(run.output)")
         #expect(run.stderr.contains("cannot write plan.json"), "\(run.output)")
         #expect(!run.stderr.contains("Saved the plan"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: harness.directory).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     @Test func versionPrintsTheVersion() async throws {
         let run = try await TeamctlHarness.runAlone(["--version"])
         #expect(run.status == 0)
-        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(run.output)")
+        #expect(
+            run.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(run.output)"
+        )
     }
 
     @Test func noArgumentsPrintsShortHelpNamingTheNextStep() async throws {

@@ -18,7 +18,8 @@ struct CompletionScriptsTests {
 
     @Test func theManPageNamesEveryCommand() throws {
         let path = TeamctlHarness.repoPath("docs/man/teamctl.1")
-        let page = try #require(try? String(contentsOfFile: path, encoding: .utf8), "\(path) is missing: run scripts/generate-docs")
+        let page = try #require(
+            try? String(contentsOfFile: path, encoding: .utf8), "\(path) is missing: run scripts/generate-docs")
         #expect(page.hasPrefix(".") || page.hasPrefix("'\\\""), "a roff document")
         for command in ["validate", "refresh", "status", "plan", "apply", "history", "ack", "usage", "import", "demo"] {
             #expect(page.contains(command), "the man page lacks \(command)")

@@ -21,7 +21,9 @@ struct DryRunTests {
     @Test func dryRunOfASavedPlanSendsNothingEither() async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        let plan = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan.output)")
         let run = try await harness.run(["apply", "plan.json", "--dry-run"])
         #expect(run.status == 0, "\(run.output)")

@@ -33,7 +33,9 @@ struct FaultsTests {
         }
         await harness.server.setFaults(.none)
         let last = try #require(runs.last)
-        #expect(last.stdout.contains("Nothing to apply"), "did not converge in \(runs.count) runs:\n\(runs.map(\.output).joined(separator: "\n---\n"))")
+        #expect(
+            last.stdout.contains("Nothing to apply"),
+            "did not converge in \(runs.count) runs:\n\(runs.map(\.output).joined(separator: "\n---\n"))")
 
         let again = try await harness.run(["plan", "-f", "team.yaml", "--today", today, "--format", "json"])
         #expect(try PlanJSON(again.stdout).changes.isEmpty, "\(again.output)")
@@ -50,13 +52,17 @@ struct FaultsTests {
             }
             let old = try #require(oldGroups[group.name], "\(group.name) appeared outside the plan")
             let touched = old.symmetricDifference(Set(group.members))
-            for user in touched { #expect(allowed.contains("\(group.name)/\(user)"), "\(group.name)/\(user) changed outside the plan") }
+            for user in touched {
+                #expect(allowed.contains("\(group.name)/\(user)"), "\(group.name)/\(user) changed outside the plan")
+            }
         }
         #expect(after.groups.count == before.groups.count + created.count)
         let log = await harness.server.requestLog()
         #expect(log.contains { $0.status >= 500 }, "faults were injected")
         if dropRate >= 0.9 { #expect(log.contains { $0.dropped }, "answers were dropped") }
         let writes = await harness.mutatingRequests()
-        #expect(writes.filter { $0.method == "POST" && $0.effect == true }.count == created.count, "each group created once")
+        #expect(
+            writes.filter { $0.method == "POST" && $0.effect == true }.count == created.count, "each group created once"
+        )
     }
 }

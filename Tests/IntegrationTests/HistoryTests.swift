@@ -38,7 +38,8 @@ struct HistoryTests {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
         let first = try PlanJSON(
-            try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"]).stdout)
+            try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"])
+                .stdout)
         let unverifiable = try #require(first.manualItems.first { $0["verifiable"] as? Bool == false })
         let verifiable = try #require(first.manualItems.first { $0["verifiable"] as? Bool == true })
         let quiet = try #require(unverifiable["id"] as? String)
@@ -48,7 +49,8 @@ struct HistoryTests {
         #expect(ack.status == 0, "\(ack.output)")
 
         let next = try PlanJSON(
-            try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"]).stdout)
+            try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"])
+                .stdout)
         let ids = next.manualItems.compactMap { $0["id"] as? String }
         #expect(!ids.contains(quiet), "the acknowledged permission is left out")
         #expect(ids.contains(checked), "an item a refresh can verify stays until the facility shows it done")

@@ -25,7 +25,8 @@ struct KillApplyTests {
         let killed = await child.finish()
         #expect(killed.status == 9, "killed by SIGKILL: \(killed.output)")
         let writesAtKill = await harness.mutatingRequests().count
-        #expect(writesAtKill >= 1 && writesAtKill < plan.changes.count, "the kill landed mid-run (\(writesAtKill) writes)")
+        #expect(
+            writesAtKill >= 1 && writesAtKill < plan.changes.count, "the kill landed mid-run (\(writesAtKill) writes)")
 
         await harness.server.setFaults(.none)
         let rerun = try await harness.run(["apply", "-f", "team.yaml", "--today", today, "--yes"])
@@ -59,14 +60,17 @@ struct KillApplyTests {
         child.kill9()
         _ = await child.finish()
         let writesAtKill = await harness.mutatingRequests().count
-        #expect(writesAtKill >= 1 && writesAtKill < plan.changes.count, "the kill landed mid-run (\(writesAtKill) writes)")
+        #expect(
+            writesAtKill >= 1 && writesAtKill < plan.changes.count, "the kill landed mid-run (\(writesAtKill) writes)")
 
         // The groups the first run already changed have moved since the plan; the journal says why,
         // so the same plan resumes instead of being refused as stale.
         await harness.server.setFaults(.none)
         let resumed = try await harness.run(["apply", "plan.json", "--yes"])
         #expect(resumed.status == 0, "\(resumed.output)")
-        let again = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"])
+        let again = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json",
+        ])
         #expect(try PlanJSON(again.stdout).changes.isEmpty, "\(again.output)")
         let writes = await harness.mutatingRequests()
         #expect(writes.filter { $0.method == "POST" }.count == plan.changes(kind: "createGroup").count)

@@ -44,13 +44,15 @@ struct PlanApplyTests {
         #expect(writes.count == plan.changes.count, "one request per planned change: \(writes)")
         let creates = writes.filter { $0.method == "POST" && $0.path.hasSuffix("/account/groups") }
         #expect(creates.count == plan.changes(kind: "createGroup").count)
-        let changedGroups = Set(plan.changes(kind: "addMembers").map(\.group) + plan.changes(kind: "removeMembers").map(\.group))
+        let changedGroups = Set(
+            plan.changes(kind: "addMembers").map(\.group) + plan.changes(kind: "removeMembers").map(\.group))
         for group in changedGroups {
             let puts = writes.filter { $0.method == "PUT" && $0.path.hasSuffix("/account/groups/\(group)") }
             let adds = plan.changes(kind: "addMembers").filter { $0.group == group }.count
             let removes = plan.changes(kind: "removeMembers").filter { $0.group == group }.count
             #expect(adds <= 1 && removes <= 1, "the plan batches each group's adds and removes")
-            #expect(puts.count == adds + removes, "\(group): \(puts.count) PUTs for \(adds) add(s), \(removes) remove(s)")
+            #expect(
+                puts.count == adds + removes, "\(group): \(puts.count) PUTs for \(adds) add(s), \(removes) remove(s)")
         }
         #expect(writes.allSatisfy { $0.status == 200 && $0.effect == true })
     }

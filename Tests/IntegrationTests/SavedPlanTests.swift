@@ -7,7 +7,9 @@ struct SavedPlanTests {
     @Test func aSavedPlanAppliesExactlyAndIsThenDone() async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        let plan = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: harness.path("plan.json"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -29,7 +31,9 @@ struct SavedPlanTests {
     @Test func aSavedPlanIsRefusedAfterSomeoneElseChangedTheGroup() async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        let plan = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan.output)")
         // Someone else (another session of the PI, in Iris) adds hkim to lumcal in the meantime.
         try await harness.changeGroupOutOfBand("lumcal", action: "batch_add", usernames: ["hkim"], token: "demo-pi")
@@ -48,7 +52,9 @@ struct SavedPlanTests {
     func aTamperedPlanFileIsRefused(field: String, original: String, replacement: String) async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        let plan = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan.output)")
         let text = try String(contentsOfFile: harness.path("plan.json"), encoding: .utf8)
         let compact = try compactJSON(text)
@@ -70,7 +76,9 @@ struct SavedPlanTests {
     @Test func aSavedPlanIsRefusedWithAnotherCallersCredentials() async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let plan = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json"])
+        let plan = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "plan.json",
+        ])
         #expect(plan.status == 0, "\(plan.output)")
         let apply = try await harness.run(
             ["apply", "plan.json", "--yes"], environment: ["TEAMCTL_ACCESS_TOKEN": "demo-member"])

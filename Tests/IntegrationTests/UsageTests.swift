@@ -9,7 +9,8 @@ struct UsageTests {
         defer { Task { await harness.shutdown() } }
         let first = try await harness.run(["refresh"])
         #expect(first.status == 0, "\(first.output)")
-        try await harness.control("usage", #"{"repo_name": "m4812", "user": "dpatel", "cpu_hours": 500, "gpu_hours": 20}"#)
+        try await harness.control(
+            "usage", #"{"repo_name": "m4812", "user": "dpatel", "cpu_hours": 500, "gpu_hours": 20}"#)
         try await Task.sleep(for: .milliseconds(50))
         let run = try await harness.run(["usage", "--project", "m4812", "--format", "json", "--refresh"])
         #expect(run.status == 0, "\(run.output)")

@@ -104,7 +104,8 @@ struct TeamctlHarness: Sendable {
     }
 
     /// Starts `teamctl` without waiting; standard input is /dev/null.
-    func launch(_ arguments: [String], environment extra: [String: String] = [:], cwd: String? = nil) throws -> Launched {
+    func launch(_ arguments: [String], environment extra: [String: String] = [:], cwd: String? = nil) throws -> Launched
+    {
         try Launched(arguments: arguments, environment: environment(extra), cwd: cwd ?? directory)
     }
 
