@@ -1,7 +1,7 @@
 /// "Did you mean ...?": the closest known word to a misspelt one.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let typed = Array(word.lowercased().unicodeScalars.prefix(64))
         guard !typed.isEmpty else { return nil }
         var best: (candidate: String, distance: Int)?

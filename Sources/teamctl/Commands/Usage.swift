@@ -58,6 +58,12 @@ struct Usage: AsyncParsableCommand {
         if format != .table || out != nil {
             for warning in report.warnings { Terminal.warn("warning: \(warning.message)") }
         }
+        if format == .csv {
+            // The table, JSON and HTML forms carry this note; CSV has no place for it.
+            for name in report.unknownProjects {
+                Terminal.warn("note: project \(name) is in no snapshot; check the name or run 'teamctl refresh'")
+            }
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -33,7 +33,11 @@ enum Terminal {
         else {
             throw CLIError("cannot write \(path): check that its folder exists and is writable")
         }
-        _ = rename(temporary.path, url.path)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError("cannot write \(path): \(reason); choose another file name")
+        }
     }
 
     /// Asks a yes/no question on the terminal.

@@ -1,0 +1,223 @@
+function __teamctl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __teamctl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __teamctl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __teamctl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __teamctl_parse_tokens -S
+    set -l unparsed_tokens (__teamctl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'teamctl'
+        __teamctl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'validate'
+            __teamctl_parse_subcommand -r 1 'today=' 'format=' 'version' 'h/help'
+        case 'refresh'
+            __teamctl_parse_subcommand 0 'f/file=+' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'status'
+            __teamctl_parse_subcommand 0 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'plan'
+            __teamctl_parse_subcommand 0 'f/file=+' 'out=' 'format=' 'detailed-exitcode' 'no-refresh' 'max-removals=' 'today=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'apply'
+            __teamctl_parse_subcommand 1 'f/file=+' 'dry-run' 'yes' 'ignore-status' 'max-removals=' 'today=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'history'
+            __teamctl_parse_subcommand 1 'limit=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'ack'
+            __teamctl_parse_subcommand -r 1 'note=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'usage'
+            __teamctl_parse_subcommand 0 'project=+' 'since=' 'format=' 'out=' 'warn-at=' 'year-start-month=' 'refresh' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'import'
+            __teamctl_parse_subcommand 0 'project=' 'o/output=' 'group=+' 'no-refresh' 'force' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+        case 'demo'
+            __teamctl_parse_subcommand 0 'seed=' 'manifest=' 'cache=' 'today=' 'version' 'h/help'
+        case 'help'
+            __teamctl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __teamctl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __teamctl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __teamctl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __teamctl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__teamctl_tokens -p)
+    if test -z "$(__teamctl_tokens -t)"
+        set -l index (count (__teamctl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'teamctl' -f
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'validate' -d 'Check team manifests and report every problem, with file, line and column.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'refresh' -d 'Read the facility\'s current state into the local cache as a new snapshot.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'status' -d 'Show the facility\'s systems and outages; exit 3 when the account system (iris) is not active.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'plan' -d 'Show what apply would change to make the facility match the manifests.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'apply' -d 'Apply a plan: from manifests (-f), or exactly a saved plan file.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'history' -d 'List past applies, or every recorded step of one (by run id or a unique prefix).'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'ack' -d 'Mark unverifiable manual items (e.g. a permission granted in Iris) as done.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'usage' -d 'Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'import' -d 'Write a team manifest from what the facility shows now.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'demo' -d 'Run validate, refresh, plan, apply, a second plan and a usage report against a built-in emulator.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl validate" today' -l 'today' -d 'The day to check end dates against, as YYYY-MM-DD (default: today in UTC).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl validate" format' -l 'format' -d 'Output format: text, or json (one document on standard output).' -rfka 'text json'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl validate" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl validate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh"' -l 'file' -s 'f' -d 'A team manifest, or a folder of them, whose groups to read too (repeatable).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl refresh" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan"' -l 'file' -s 'f' -d 'Team manifest files or directories (repeatable).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" out' -l 'out' -d 'Save the plan to this file (JSON, mode 0600) for \'teamctl apply PLANFILE\'.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" format' -l 'format' -d 'Output format: text, json or markdown.' -rfka 'text json markdown'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" detailed-exitcode' -l 'detailed-exitcode' -d 'Exit 0 when in sync, 2 when there are changes to apply, 3 when only manual items remain.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" no-refresh' -l 'no-refresh' -d 'Plan against the newest cached snapshot instead of reading the facility first.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" max-removals' -l 'max-removals' -d 'Refuse plans with more membership removals than this (overrides the manifests\' max_removals).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" today' -l 'today' -d 'The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl plan" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply"' -l 'file' -s 'f' -d 'Team manifest files or directories (repeatable).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" dry-run' -l 'dry-run' -d 'Show what would be sent, and send no change.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" yes' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" ignore-status' -l 'ignore-status' -d 'Apply even when the account system (iris) is not active.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" max-removals' -l 'max-removals' -d 'Refuse plans with more membership removals than this (overrides the manifests\' max_removals).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" today' -l 'today' -d 'The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl apply" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" limit' -l 'limit' -d 'How many runs to list.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl history" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" note' -l 'note' -d 'A note to keep with the acknowledgement (who did it, a ticket).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl ack" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage"' -l 'project' -d 'Only this project (repeatable).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" since' -l 'since' -d 'Measure the burn rate from this day on, YYYY-MM-DD (default: the allocation year\'s start).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" format' -l 'format' -d 'Output format: table, csv, json or html.' -rfka 'table csv json html'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" out' -l 'out' -d 'Write the report to this file instead of standard output.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" warn-at' -l 'warn-at' -d 'Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" year-start-month' -l 'year-start-month' -d 'The month the allocation year starts, 1-12 (NERSC: 1).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" refresh' -l 'refresh' -d 'Read the facility first, adding a snapshot.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl usage" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" project' -l 'project' -d 'The facility project (repo name), e.g. m1234.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" o output' -s 'o' -l 'output' -d 'Write the manifest here (default: standard output).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import"' -l 'group' -d 'Only these groups (repeatable; default: every group you can see).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" no-refresh' -l 'no-refresh' -d 'Use the newest cached snapshot instead of reading the facility.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" force' -l 'force' -d 'Overwrite the output file if it exists.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" client-id' -l 'client-id' -d 'The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" key' -l 'key' -d 'The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default: ~/.superfacility/*).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" cache' -l 'cache' -d 'The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" concurrency' -l 'concurrency' -d 'Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl import" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" seed' -l 'seed' -d 'The emulator\'s seed file.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" manifest' -l 'manifest' -d 'The team manifest to apply.' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" cache' -l 'cache' -d 'Keep the cache here instead of a temporary folder (it is reused if it exists).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" today' -l 'today' -d 'The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" version' -l 'version' -d 'Show the version.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl help" version' -l 'version' -d 'Show the version.'
