@@ -21,16 +21,15 @@ struct FaultTests {
     }
 
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
-        try await RunningEmulator.with(faults: FaultSettings(rateLimit: 2)) { emulator in
-            // Five requests take far less than a second, so they span at most two one-second windows,
-            // which admit four: at least one must be refused.
-            var statuses: [Int] = []
-            var retryAfter: [String] = []
-            for _ in 0..<5 {
-                let response = try await emulator.api(.get, "/account/groups", token: "dev-alice")
-                statuses.append(response.status)
-                if response.status == 429 { retryAfter.append(response.headers["retry-after"] ?? "") }
+        try await RunningEmulator.with(faults: FaultSettings(rateLimit: 1)) { emulator in
+            // Ten requests at once with one allowed per second: unless they straggle over ten separate
+            // seconds (not even a badly loaded machine takes that long), some must be refused.
+            let responses = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+                for _ in 0..<10 { group.addTask { try await emulator.api(.get, "/account/groups", token: "dev-alice") } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
+            let statuses = responses.map(\.status)
+            let retryAfter = responses.filter { $0.status == 429 }.map { $0.headers["retry-after"] ?? "" }
             #expect(statuses.contains(429))
             #expect(Set(statuses).isSubset(of: [200, 429]))
             #expect(retryAfter.allSatisfy { Int($0) ?? 0 >= 1 })

@@ -129,7 +129,9 @@ enum RefreshFixture {
 
     static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
+            // A thread of its own: a blocking wait on Dispatch's global queue starves the work
+            // URLSession schedules there, and every loopback request in the process stalls.
+            Thread { continuation.resume(returning: body()) }.start()
         }
     }
 
