@@ -6,7 +6,8 @@ import Foundation
     import Darwin
 #endif
 
-/// One finished child process: its exit status, wall time and peak resident memory (from `wait4`).
+/// One finished child process: its exit status, wall time, CPU time and peak resident memory (as GNU
+/// time, `/usr/bin/time`, reports them).
 struct ChildRun: Sendable {
     var status: Int32
     var seconds: Double
@@ -29,27 +30,41 @@ struct ChildRun: Sendable {
         workDirectory: URL
     ) async throws -> ChildRun {
         let stderrPath = workDirectory.appendingPathComponent("child-\(UUID().uuidString).err").path
-        defer { unlink(stderrPath) }
-        let argv = [executable] + arguments
+        let statsPath = workDirectory.appendingPathComponent("child-\(UUID().uuidString).time").path
+        defer {
+            unlink(stderrPath)
+            unlink(statsPath)
+        }
+        // Through GNU time: Linux carries the peak RSS of the memory a process had before exec into
+        // ru_maxrss, and a child spawned straight from this (large) process starts out sharing its memory.
+        // time is small, so the peak it reports for its own child is teamctl's alone.
+        let argv = [timeExecutable, "-f", "%M %U %S", "-o", statsPath, executable] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
         let start = DispatchTime.now().uptimeNanoseconds
         let pid = try spawn(argv: argv, envp: envp, stdoutPath: stdoutPath, stderrPath: stderrPath)
-        let (status, usage) = await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, rusage), Never>) in
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             Thread.detachNewThread {
                 var status: Int32 = 0
-                var usage = rusage()
-                while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-                continuation.resume(returning: (status, usage))
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status)
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let errorText = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        let cpu =
-            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-            + Double(usage.ru_stime.tv_usec) / 1e6
-        return ChildRun(status: exit, seconds: seconds, cpuSeconds: cpu, peakBytes: Int(usage.ru_maxrss) * 1024, standardError: errorText)
+        // time's last line: "KB user system"; a line before it may say the command exited non-zero.
+        let stats = ((try? String(contentsOfFile: statsPath, encoding: .utf8)) ?? "")
+            .split(separator: "\n").last.map { $0.split(separator: " ").compactMap { Double($0) } } ?? []
+        guard stats.count == 3 else {
+            throw SpawnError(description: "\(timeExecutable) did not report on \(executable): \(errorText.suffix(500))")
+        }
+        return ChildRun(
+            status: exit, seconds: seconds, cpuSeconds: stats[1] + stats[2], peakBytes: Int(stats[0]) * 1024,
+            standardError: errorText)
     }
+
+    /// GNU time, which measures each child.
+    static let timeExecutable = "/usr/bin/time"
 
     private static func spawn(argv: [String], envp: [String], stdoutPath: String, stderrPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()

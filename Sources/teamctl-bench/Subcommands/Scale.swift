@@ -65,7 +65,7 @@ extension BenchCommand {
                 throw ValidationError(
                     "no teamctl executable at \(executable); build it (swift build -c release) or pass --teamctl")
             }
-            print(
+            say(
                 "teamctl \(executable); \(runs) runs per step, median shown; latency \(latencyMs) ms, "
                     + "concurrency \(concurrency), group size \(groupSize), overlap \(overlap), drift \(drift)")
             for size in try chosenSizes() {
@@ -102,9 +102,9 @@ extension BenchCommand {
             if keep {
                 let encoder = JSONEncoder()
                 try encoder.encode(workload.seed).write(to: directory.appendingPathComponent("seed.json"))
-                print("kept: \(directory.path)")
+                say("kept: \(directory.path)")
             }
-            print(
+            say(
                 "\n\(size.name): \(size.projects) projects, \(size.users) users, \(workload.groupCount) groups "
                     + "(\(workload.createdGroups) to create, \(workload.changedGroups) to change), "
                     + "\(workload.memberships) roster entries; generated in "
@@ -159,7 +159,7 @@ extension BenchCommand {
                 let before = await server.requestLog().count
                 planRuns.append(try await child(["plan", "-f", manifests.path, "--no-refresh", "--today", day]))
                 let made = await server.requestLog().count - before
-                if made != 0 { print("note: plan --no-refresh made \(made) requests") }
+                if made != 0 { say("note: plan --no-refresh made \(made) requests") }
             }
             rows.append(Row(step: "plan --no-refresh", runs: planRuns, requests: "0 (min 0)"))
             await server.shutdown()
@@ -190,17 +190,20 @@ extension BenchCommand {
                     requests: applyCounts.sorted().joined(separator: "/") + " (min \(applyReads)r+\(applyWrites)w)",
                     bound: bound(applyReads + applyWrites)))
 
-            print("| step | median wall | min - max | median CPU | peak RSS | requests (minimum) | latency bound | x bound |")
-            print("|---|---|---|---|---|---|---|---|")
+            say("| step | median wall | min - max | median CPU | peak RSS | requests (minimum) | latency bound | x bound |")
+            say("|---|---|---|---|---|---|---|---|")
             for row in rows {
                 let times = row.runs.map(\.seconds)
                 let ratio = row.bound.map { $0 > 0 ? String(format: "%.2f", row.median / $0) : "-" } ?? "-"
-                print(
+                say(
                     "| \(row.step) | \(Self.format(row.median)) | \(Self.format(times.min() ?? 0)) - "
                         + "\(Self.format(times.max() ?? 0)) | \(Self.format(Row.median(row.runs.map(\.cpuSeconds)))) | \(String(format: "%.0f MB", row.peakMB)) | "
                         + "\(row.requests) | \(row.bound.map(Self.format) ?? "-") | \(ratio) |")
             }
         }
+
+        /// Prints a line unbuffered, so a long run shows its progress through a pipe or a file.
+        func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
 
         static func format(_ seconds: Double) -> String {
             seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
