@@ -46,7 +46,9 @@ struct ProjectPlanning {
                     message: "\(caller) is \(role) of \(project) as last observed; creating groups and changing "
                         + "members needs PI or PI Proxy, so these requests will likely fail"))
         }
-        for user in addedToGroups.subtracting(seen).sorted() {
+        // Filtered against the snapshot-wide set rather than `subtracting` it: that walks the whole set
+        // (every user seen at the facility) for each project, however few users were added.
+        for user in addedToGroups.filter({ !seen.contains($0) }).sorted() {
             work.warnings.append(
                 PlanWarning(
                     kind: .unknownUser, project: project, subject: user,
