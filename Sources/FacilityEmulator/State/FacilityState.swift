@@ -20,10 +20,12 @@ struct FacilityState: Sendable {
         self.seed = seed
         usersByName = Dictionary(seed.users.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         projectIndexByName = Dictionary(
-            seed.projects.enumerated().map { ($0.element.repo_name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            seed.projects.enumerated().map { ($0.element.repo_name, $0.offset) },
+            uniquingKeysWith: { first, _ in first })
         memberIndexByProject = seed.projects.map { project in
             Dictionary(
-                project.members.enumerated().map { ($0.element.user, $0.offset) }, uniquingKeysWith: { first, _ in first })
+                project.members.enumerated().map { ($0.element.user, $0.offset) },
+                uniquingKeysWith: { first, _ in first })
         }
         groupIndexByName = Dictionary(
             seed.groups.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })

@@ -102,7 +102,8 @@ enum ManifestPreScan {
 
     private static func isTokenBoundary(_ scalar: UInt32) -> Bool {
         switch scalar {
-        case 0x20, 0x09, 0x0D, 0x85, 0x2028, 0x2029, 0x5B, 0x7B, 0x2C, 0x3A: return true  // space tab CR NEL LS PS [ { , :
+        // space, tab, CR, NEL, LS, PS, [, {, comma, colon
+        case 0x20, 0x09, 0x0D, 0x85, 0x2028, 0x2029, 0x5B, 0x7B, 0x2C, 0x3A: return true
         default: return false
         }
     }

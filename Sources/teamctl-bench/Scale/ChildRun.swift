@@ -53,7 +53,8 @@ struct ChildRun: Sendable {
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let errorText = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
         // time's last line: "KB user system"; a line before it may say the command exited non-zero.
-        let stats = ((try? String(contentsOfFile: statsPath, encoding: .utf8)) ?? "")
+        let stats =
+            ((try? String(contentsOfFile: statsPath, encoding: .utf8)) ?? "")
             .split(separator: "\n").last.map { $0.split(separator: " ").compactMap { Double($0) } } ?? []
         guard stats.count == 3 else {
             throw SpawnError(description: "\(timeExecutable) did not report on \(executable): \(errorText.suffix(500))")

@@ -57,7 +57,9 @@ struct ScaleWorkload: Sendable {
         let projectCount = max(1, size.projects)
         let perProjects = max(1, min(overlap, projectCount))
         let width = String(max(size.users - 1, 1)).count
-        let userNames = (0..<size.users).map { "u" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0) }
+        let userNames = (0..<size.users).map {
+            "u" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
+        }
         var users = [UserInfo(uid: 100_000, name: caller)]
         users += userNames.enumerated().map { UserInfo(uid: 100_001 + $0.offset, name: $0.element) }
 

@@ -137,7 +137,8 @@ extension BenchCommand {
             rows.append(Row(step: "validate", runs: validateRuns))
 
             // refresh, then plan from the cache it warmed.
-            let server = try await EmulatorServer.start(seed: workload.seed, faults: FaultSettings(latencyMs: latencyMs))
+            let server = try await EmulatorServer.start(
+                seed: workload.seed, faults: FaultSettings(latencyMs: latencyMs))
             environment["TEAMCTL_API_URL"] = server.apiBaseURL.absoluteString
             environment["TEAMCTL_TOKEN_URL"] = server.tokenURL.absoluteString
             environment["TEAMCTL_CACHE"] = directory.appendingPathComponent("cache.sqlite").path
@@ -152,7 +153,8 @@ extension BenchCommand {
             rows.append(
                 Row(
                     step: "refresh", runs: refreshRuns,
-                    requests: "\(refreshCounts.sorted().map(String.init).joined(separator: "/")) (min \(refreshMinimum))",
+                    requests:
+                        "\(refreshCounts.sorted().map(String.init).joined(separator: "/")) (min \(refreshMinimum))",
                     bound: bound(refreshMinimum)))
             var planRuns: [ChildRun] = []
             for _ in 0..<runs {
@@ -190,7 +192,11 @@ extension BenchCommand {
                     requests: applyCounts.sorted().joined(separator: "/") + " (min \(applyReads)r+\(applyWrites)w)",
                     bound: bound(applyReads + applyWrites)))
 
-            say("| step | median wall | min - max | median CPU | peak RSS | requests (minimum) | latency bound | x bound |")
+            let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            say("load average after the runs: \(load?.joined(separator: " ") ?? "unknown")")
+            say(
+                "| step | median wall | min - max | median CPU | peak RSS | requests (minimum) | latency bound | x bound |"
+            )
             say("|---|---|---|---|---|---|---|---|")
             for row in rows {
                 let times = row.runs.map(\.seconds)
