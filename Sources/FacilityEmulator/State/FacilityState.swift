@@ -3,23 +3,51 @@ import Foundation
 
 /// The facility's mutable state and its rules, as plain values: each operation takes the caller
 /// and returns the reply the real facility would give. No networking here.
+///
+/// Lookups by name go through dictionaries built once from the seed (the first entry of a name wins,
+/// as a linear search would find it), so a group read costs the same with 30 users or 100,000. Users
+/// and project rosters never change after the seed; groups are only appended to, and the group index
+/// is kept up to date there.
 struct FacilityState: Sendable {
-    var seed: EmulatorSeed
+    private(set) var seed: EmulatorSeed
+    private let usersByName: [String: UserInfo]
+    private let projectIndexByName: [String: Int]
+    /// Per project index: each member's index in the project's `members`.
+    private let memberIndexByProject: [[String: Int]]
+    private var groupIndexByName: [String: Int]
 
-    init(seed: EmulatorSeed) { self.seed = seed }
+    init(seed: EmulatorSeed) {
+        self.seed = seed
+        usersByName = Dictionary(seed.users.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        projectIndexByName = Dictionary(
+            seed.projects.enumerated().map { ($0.element.repo_name, $0.offset) },
+            uniquingKeysWith: { first, _ in first })
+        memberIndexByProject = seed.projects.map { project in
+            Dictionary(
+                project.members.enumerated().map { ($0.element.user, $0.offset) },
+                uniquingKeysWith: { first, _ in first })
+        }
+        groupIndexByName = Dictionary(
+            seed.groups.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
 
     // MARK: Lookups
 
-    func user(_ name: String) -> UserInfo? { seed.users.first { $0.name == name } }
+    func user(_ name: String) -> UserInfo? { usersByName[name] }
 
-    func projectIndex(_ repoName: String) -> Int? { seed.projects.firstIndex { $0.repo_name == repoName } }
+    func projectIndex(_ repoName: String) -> Int? { projectIndexByName[repoName] }
 
-    func groupIndex(_ name: String) -> Int? { seed.groups.firstIndex { $0.name == name } }
+    func groupIndex(_ name: String) -> Int? { groupIndexByName[name] }
 
     /// The caller's role in `repoName`, if they are a member.
     func role(of user: String, in repoName: String?) -> IrisRole? {
         guard let repoName, let index = projectIndex(repoName) else { return nil }
-        return seed.projects[index].member(user)?.role
+        return member(user, ofProjectAt: index)?.role
+    }
+
+    /// `user`'s membership of the project at `index`, if any.
+    func member(_ user: String, ofProjectAt index: Int) -> EmulatorSeed.Member? {
+        memberIndexByProject[index][user].map { seed.projects[index].members[$0] }
     }
 
     /// Whether `user` may change the members of, or create, groups owned by `repoName`.
@@ -44,8 +72,8 @@ struct FacilityState: Sendable {
     /// `GET /account/projects`: the caller's projects, with the caller's share and the project totals.
     func projects(caller: String) -> EmulatorReply {
         .json(
-            seed.projects.compactMap { project in
-                project.member(caller).map { projectStats(project, member: $0) }
+            seed.projects.indices.compactMap { index in
+                member(caller, ofProjectAt: index).map { projectStats(seed.projects[index], member: $0) }
             })
     }
 
@@ -94,8 +122,9 @@ struct FacilityState: Sendable {
     /// `GET /account/roles`: one entry per project the caller belongs to.
     func roles(caller: String) -> EmulatorReply {
         .json(
-            seed.projects.compactMap { project in
-                project.member(caller).map {
+            seed.projects.indices.compactMap { index in
+                let project = seed.projects[index]
+                return member(caller, ofProjectAt: index).map {
                     RoleStats(
                         id: project.id, description: project.description, repo_name: project.repo_name,
                         iris_role: $0.role.rawValue)
@@ -142,6 +171,7 @@ struct FacilityState: Sendable {
         guard groupIndex(name) == nil else { return .error(409, "Group \(name) already exists") }
         let gid = (seed.groups.map(\.gid).max() ?? 59_999) + 1
         let group = EmulatorSeed.Group(name: name, gid: gid, repo_name: repoName, members: [])
+        groupIndexByName[name] = seed.groups.count
         seed.groups.append(group)
         return .json(groupStats(group), effect: true)
     }
@@ -291,7 +321,7 @@ struct FacilityState: Sendable {
     /// Adds usage to one member's share and to the project's totals.
     mutating func addUsage(repoName: String, user: String, cpuHours: Double, gpuHours: Double) -> EmulatorReply {
         guard let index = projectIndex(repoName) else { return .error(404, "Project \(repoName) not found") }
-        guard let memberIndex = seed.projects[index].members.firstIndex(where: { $0.user == user }) else {
+        guard let memberIndex = memberIndexByProject[index][user] else {
             return .error(404, "User \(user) is not a member of \(repoName)")
         }
         var project = seed.projects[index]

@@ -122,21 +122,23 @@ public final class AccountCache: Sendable {
                             """,
                         arguments: [id, position, at, role.repo_name, role.iris_role, try json(role)])
                 }
+                // One prepared statement per table, reused for every row: at 100,000 users a snapshot has
+                // hundreds of thousands of member rows, and compiling the SQL for each one dominated the store.
+                let groupInsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO observed_group (snapshot_id, fetched_at, name, gid, member_count, json)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """)
+                let memberInsert = try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO observed_group_member
+                            (snapshot_id, fetched_at, group_name, username, uid) VALUES (?, ?, ?, ?, ?)
+                        """)
                 for name in content.groups.keys.sorted() {
                     guard let group = content.groups[name] else { continue }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO observed_group (snapshot_id, fetched_at, name, gid, member_count, json)
-                            VALUES (?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                    try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
                     for member in Set(group.users ?? []) {
-                        try db.execute(
-                            sql: """
-                                INSERT OR IGNORE INTO observed_group_member
-                                    (snapshot_id, fetched_at, group_name, username, uid) VALUES (?, ?, ?, ?, ?)
-                                """,
-                            arguments: [id, at, name, member.name, member.uid])
+                        try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
                     }
                 }
                 for (position, client) in content.clients.enumerated() {

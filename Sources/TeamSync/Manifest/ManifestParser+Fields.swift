@@ -70,6 +70,8 @@ extension ManifestParser {
             return [:]
         }
         var members: [String: MemberSpec] = [:]
+        members.reserveCapacity(mapping.count)
+        memberLocations.reserveCapacity(memberLocations.count + mapping.count)
         for entry in entries(of: mapping, allowed: nil) {
             if !Self.isUsername(entry.key) {
                 error(

@@ -119,6 +119,8 @@ struct ManifestParser {
     mutating func entries(of mapping: Node.Mapping, allowed: [String]?) -> [Entry] {
         var result: [Entry] = []
         var seen: [String: SourcePosition] = [:]
+        result.reserveCapacity(mapping.count)
+        seen.reserveCapacity(mapping.count)
         for (keyNode, value) in mapping {
             let keyPosition = position(of: keyNode)
             if maskedKeys.contains(keyPosition) { continue }
@@ -204,11 +206,18 @@ struct ManifestParser {
 extension ManifestParser {
     /// Unix usernames as NERSC issues them: lowercase letters, digits, `_` and `-`, not starting with a digit or `-`.
     static func isUsername(_ name: String) -> Bool {
-        let scalars = Array(name.unicodeScalars)
-        guard let first = scalars.first, scalars.count <= 32, first == "_" || ("a"..."z").contains(first) else {
-            return false
+        // Called once per member and group entry, so it walks the scalars without copying them.
+        var count = 0
+        for scalar in name.unicodeScalars {
+            count += 1
+            guard count <= 32 else { return false }
+            let allowed =
+                count == 1
+                ? scalar == "_" || ("a"..."z").contains(scalar)
+                : ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+            guard allowed else { return false }
         }
-        return scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+        return count > 0
     }
 
     /// NERSC project (repo) names: letters, digits and `_`, starting with a letter, e.g. `m1234`.

@@ -16,10 +16,11 @@ public enum Planner {
         var refusals = crossManifestRefusals(manifests, observed: observed)
         var seenProjects: Set<String> = []
         var work = PlanWork()
+        let seen = ProjectPlanning.everyoneSeen(in: observed)
         for manifest in manifests.sorted(by: { $0.project < $1.project })
         where seenProjects.insert(manifest.project).inserted {
             var project = ProjectPlanning(
-                manifest: manifest, observed: observed, capabilities: capabilities, options: options)
+                manifest: manifest, observed: observed, capabilities: capabilities, options: options, seen: seen)
             project.run()
             work.merge(project.work)
         }

@@ -13,8 +13,15 @@ struct ProjectPlanning {
     private var today: CalendarDay { options.today }
     private let protected: Set<String>
     private let active: Set<String>
+    /// Everyone in any observed group, plus the caller: the same for every project, so ``Planner``
+    /// computes it once per plan (``everyoneSeen(in:)``) instead of once per project.
+    private let seen: Set<String>
 
-    init(manifest: TeamManifest, observed: FacilitySnapshot, capabilities: ProviderCapabilities, options: PlanOptions) {
+    init(
+        manifest: TeamManifest, observed: FacilitySnapshot, capabilities: ProviderCapabilities, options: PlanOptions,
+        seen: Set<String>? = nil
+    ) {
+        self.seen = seen ?? Self.everyoneSeen(in: observed)
         self.manifest = manifest
         self.observed = observed
         self.capabilities = capabilities
@@ -39,8 +46,9 @@ struct ProjectPlanning {
                     message: "\(caller) is \(role) of \(project) as last observed; creating groups and changing "
                         + "members needs PI or PI Proxy, so these requests will likely fail"))
         }
-        let seen = everyoneSeen()
-        for user in addedToGroups.subtracting(seen).sorted() {
+        // Filtered against the snapshot-wide set rather than `subtracting` it: that walks the whole set
+        // (every user seen at the facility) for each project, however few users were added.
+        for user in addedToGroups.filter({ !seen.contains($0) }).sorted() {
             work.warnings.append(
                 PlanWarning(
                     kind: .unknownUser, project: project, subject: user,
@@ -171,9 +179,12 @@ struct ProjectPlanning {
         return roster
     }
 
-    private func everyoneSeen() -> Set<String> {
-        var seen = Set(observed.groups.values.flatMap(\.memberNames))
-        seen.insert(caller)
+    static func everyoneSeen(in observed: FacilitySnapshot) -> Set<String> {
+        var seen: Set<String> = []
+        for group in observed.groups.values {
+            for user in group.users ?? [] { seen.insert(user.name) }
+        }
+        seen.insert(observed.caller)
         if let user = observed.user?.name { seen.insert(user) }
         return seen
     }

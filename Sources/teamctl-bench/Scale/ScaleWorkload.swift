@@ -1,0 +1,141 @@
+import AccountModels
+import FacilityEmulator
+import Foundation
+
+/// One benchmark size: how many projects, users and groups the generated collaboration has.
+struct ScaleSize: Sendable, Hashable {
+    var name: String
+    var projects: Int
+    var users: Int
+    var groups: Int
+
+    /// The sizes issue 8 asks for.
+    static let standard: [ScaleSize] = [
+        ScaleSize(name: "S", projects: 1, users: 30, groups: 5),
+        ScaleSize(name: "M", projects: 10, users: 1_000, groups: 80),
+        ScaleSize(name: "L", projects: 50, users: 5_000, groups: 400),
+        ScaleSize(name: "XL", projects: 200, users: 100_000, groups: 2_000),
+    ]
+}
+
+/// A generated collaboration: the facility seed, one manifest per project, and the request counts a
+/// perfect client needs.
+///
+/// Shape: user `pi` is PI of every project and the static token's owner. Every user belongs to up to
+/// `overlap` projects (user i to projects i, i+1, ... mod P). Each project's first group is
+/// `{members: all}`; the others list `groupSize` roster members. One list group in every `1/drift` is
+/// drifted: three in four of those lack two wanted members and hold one unwanted project member (one add
+/// and one remove to apply); the fourth does not exist at the facility yet (a create and an add).
+struct ScaleWorkload: Sendable {
+    var seed: EmulatorSeed
+    /// Manifest file name to YAML text.
+    var manifests: [(name: String, text: String)]
+    /// Every group the manifests name.
+    var groupCount: Int
+    /// Groups the caller's own `GET /account/groups` returns (the `all` groups).
+    var ownGroups: Int
+    /// Groups that exist in the manifests but not at the facility.
+    var createdGroups: Int
+    /// Groups that exist at the facility and need one add and one remove.
+    var changedGroups: Int
+    /// Members the manifests list, summed over projects.
+    var memberships: Int
+
+    static let token = "bench-pi"
+    static let caller = "pi"
+
+    /// Refresh: the five list reads plus one by-name read per named group the caller's own list lacks.
+    var minimumRefreshRequests: Int { 5 + groupCount - ownGroups }
+    /// Apply of a saved plan, reads: whoami, account-system status, one basis read per touched group.
+    var minimumApplyReads: Int { createdGroups + changedGroups == 0 ? 0 : 2 + createdGroups + changedGroups }
+    /// Apply of a saved plan, writes: create + add per new group, add + remove per changed group.
+    var minimumApplyWrites: Int { 2 * createdGroups + 2 * changedGroups }
+
+    static func generate(
+        _ size: ScaleSize, groupSize: Int = 30, overlap: Int = 4, drift: Double = 0.1
+    ) -> ScaleWorkload {
+        let projectCount = max(1, size.projects)
+        let perProjects = max(1, min(overlap, projectCount))
+        let width = String(max(size.users - 1, 1)).count
+        let userNames = (0..<size.users).map {
+            "u" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
+        }
+        var users = [UserInfo(uid: 100_000, name: caller)]
+        users += userNames.enumerated().map { UserInfo(uid: 100_001 + $0.offset, name: $0.element) }
+
+        var rosters = Array(repeating: [String](), count: projectCount)
+        for (index, name) in userNames.enumerated() {
+            for k in 0..<perProjects { rosters[(index + k) % projectCount].append(name) }
+        }
+        let groupsPerProject = { (p: Int) in size.groups / projectCount + (p < size.groups % projectCount ? 1 : 0) }
+        let period = drift > 0 ? max(1, Int((1 / drift).rounded())) : Int.max
+
+        var projects: [EmulatorSeed.Project] = []
+        var groups: [EmulatorSeed.Group] = []
+        var manifests: [(String, String)] = []
+        var listGroupIndex = 0
+        var created = 0
+        var changed = 0
+        var named = 0
+        var memberships = 0
+        for p in 0..<projectCount {
+            let repo = "m\(1000 + p)"
+            let roster = rosters[p]
+            projects.append(
+                EmulatorSeed.Project(
+                    id: 1000 + p, repo_name: repo, description: "scale project \(p)",
+                    members: [EmulatorSeed.Member(user: caller, role: .pi)]
+                        + roster.map { EmulatorSeed.Member(user: $0) }))
+            var text = "version: 1\nproject: \(repo)\nmembers:\n  \(caller): {role: pi}\n"
+            for name in roster { text += "  \(name): {}\n" }
+            memberships += roster.count + 1
+            text += "groups:\n"
+            for g in 0..<groupsPerProject(p) {
+                let name = "\(repo)g\(g)"
+                named += 1
+                if g == 0 {
+                    text += "  \(name): {members: all}\n"
+                    groups.append(
+                        EmulatorSeed.Group(
+                            name: name, gid: 70_000 + named, repo_name: repo, members: [caller] + roster))
+                    continue
+                }
+                let count = min(groupSize, roster.count / 2)
+                let start = roster.isEmpty ? 0 : (g * 7) % roster.count
+                let wanted = (0..<count).map { roster[(start + $0) % roster.count] }
+                text += "  \(name): {members: [\(wanted.joined(separator: ", "))]}\n"
+                defer { listGroupIndex += 1 }
+                var present = wanted
+                if listGroupIndex % period == 0 {
+                    if (listGroupIndex / period) % 4 == 3 {
+                        created += 1
+                        continue
+                    }
+                    if count >= 2 && roster.count > count {
+                        present.removeFirst(2)
+                        present.append(roster[(start + count) % roster.count])
+                        changed += 1
+                    }
+                }
+                groups.append(EmulatorSeed.Group(name: name, gid: 70_000 + named, repo_name: repo, members: present))
+            }
+            text += "policy:\n  protected: [\(caller)]\n"
+            manifests.append(("\(repo).yaml", text))
+        }
+        let seed = EmulatorSeed(
+            users: users, projects: projects, groups: groups,
+            tokens: [EmulatorSeed.StaticToken(token: token, user: caller)],
+            systems: [SystemStatus(name: "iris", status: .active)])
+        return ScaleWorkload(
+            seed: seed, manifests: manifests, groupCount: named, ownGroups: projectCount, createdGroups: created,
+            changedGroups: changed, memberships: memberships)
+    }
+
+    /// Writes the manifests, one file per project, into `directory`.
+    func writeManifests(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in manifests {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        }
+    }
+}
