@@ -94,11 +94,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fixtures shared by the test targets (throwaway keys).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+
         .testTarget(name: "AccountModelsTests", dependencies: ["AccountModels"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TeamSyncTests",
             dependencies: [
-                "AccountModels", "TeamSync", "FacilityEmulator",
+                "AccountModels", "TeamSync", "FacilityEmulator", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AccountModels", "TeamSync", "FacilityEmulator",
+                "AccountModels", "TeamSync", "FacilityEmulator", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

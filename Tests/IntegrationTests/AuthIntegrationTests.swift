@@ -1,6 +1,7 @@
 import AccountModels
 import FacilityEmulator
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TeamSync
@@ -37,9 +38,9 @@ struct AuthIntegrationTests {
         defer { Task { await server.shutdown() } }
         let path =
             format == "pem"
-            ? try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)\n", name: "key.pem")
+            ? try writeKey("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)\n", name: "key.pem")
             : try writeKey(
-                #"{"client_id": "\#(RefreshFixture.clientId)", "secret": \#(AuthTestKeys.primaryJWK)}"#,
+                #"{"client_id": "\#(RefreshFixture.clientId)", "secret": \#(TestKeys.primaryJWK)}"#,
                 name: "key.json")
         let context = try context(server, env: ["TEAMCTL_KEY": path])
         try context.requireCredentials()
@@ -51,7 +52,7 @@ struct AuthIntegrationTests {
     @Test func aKeyTheFacilityDoesNotKnowIsRefusedClearly() async throws {
         let server = try await RefreshFixture.start()
         defer { Task { await server.shutdown() } }
-        let path = try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.otherPrivatePEM)\n", name: "wrong.pem")
+        let path = try writeKey("\(RefreshFixture.clientId)\n\(TestKeys.otherPrivatePEM)\n", name: "wrong.pem")
         let context = try context(server, env: ["TEAMCTL_KEY": path])
         let error = await #expect(throws: SFAPIError.self) { try await context.client.currentUser() }
         #expect(error?.operation.contains("access token") == true)
@@ -64,7 +65,7 @@ struct AuthIntegrationTests {
         let server = try await RefreshFixture.start(tokenTTL: 600)
         defer { Task { await server.shutdown() } }
         let key = try KeyFile.read(
-            file: try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "k.pem"))
+            file: try writeKey("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", name: "k.pem"))
         let transport = URLSessionTransport()
         let clock = ManualClock(Date())
         let tokens = ClientCredentialsTokenSource(
@@ -86,7 +87,7 @@ struct AuthIntegrationTests {
         let server = try await RefreshFixture.start(tokenTTL: 1)
         defer { Task { await server.shutdown() } }
         let key = try KeyFile.read(
-            file: try writeKey("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "k.pem"))
+            file: try writeKey("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", name: "k.pem"))
         let transport = URLSessionTransport()
         // The client's clock stands still, so it believes its token is fresh; the facility disagrees.
         let frozen = Date()
@@ -113,7 +114,7 @@ struct AuthIntegrationTests {
         let server = try await RefreshFixture.start()
         defer { Task { await server.shutdown() } }
         let path = try writeKey(
-            "\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", name: "open.pem", mode: mode)
+            "\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", name: "open.pem", mode: mode)
         let context = try context(server, env: ["TEAMCTL_KEY": path])
         let error = #expect(throws: KeyFileError.self) { try context.requireCredentials() }
         #expect(error?.description.contains("chmod 600 \(path)") == true)

@@ -2,6 +2,7 @@ import AccountModels
 import FacilityEmulator
 import Foundation
 import TeamSync
+import TestSupport
 import Testing
 
 /// A small emulated facility and the real client wired to it over loopback.
@@ -47,7 +48,7 @@ enum RefreshFixture {
                 name: ci
                 expires_at: "2099-01-01T00:00:00Z"
                 public_key_pem: |
-            \(AuthTestKeys.primaryPublicPEM.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
+            \(TestKeys.primaryPublicPEM.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n"))
             tokens:
               - {token: dev-alice, user: alice}
             systems:

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import TestSupport
 import Testing
 
 @testable import TeamSync

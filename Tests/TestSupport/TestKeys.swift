@@ -1,6 +1,7 @@
-// The same throwaway 2048-bit RSA key pair made for tests only; it protects nothing.
-enum AuthTestKeys {
-    static let primaryPrivatePEM = """
+// A throwaway 2048-bit RSA key pair made for tests only; it protects nothing.
+/// Throwaway RSA key pairs for tests, shared by the test targets.
+public enum TestKeys {
+    public static let primaryPrivatePEM = """
         -----BEGIN RSA PRIVATE KEY-----
         MIIEowIBAAKCAQEAugQ9qtFNT95+k9kJs4ezkx5POt9ydh11vP8K0AwspsAdDrkD
         NS2Q7mr85w9VL8ox9TO1G4ZqmAXsTINtDchEbeLzchtqm8XcA+KvShl4rBWyrTX9
@@ -29,7 +30,7 @@ enum AuthTestKeys {
         kIR1vrHhCpFoGcMR3rH3jm0pbYEU8j4L1mLAVoQlr1hrIa7DMfvM
         -----END RSA PRIVATE KEY-----
         """
-    static let primaryPublicPEM = """
+    public static let primaryPublicPEM = """
         -----BEGIN PUBLIC KEY-----
         MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAugQ9qtFNT95+k9kJs4ez
         kx5POt9ydh11vP8K0AwspsAdDrkDNS2Q7mr85w9VL8ox9TO1G4ZqmAXsTINtDchE
@@ -40,9 +41,9 @@ enum AuthTestKeys {
         rwIDAQAB
         -----END PUBLIC KEY-----
         """
-    static let primaryJWK =
+    public static let primaryJWK =
         #"{"kty": "RSA", "n": "ugQ9qtFNT95-k9kJs4ezkx5POt9ydh11vP8K0AwspsAdDrkDNS2Q7mr85w9VL8ox9TO1G4ZqmAXsTINtDchEbeLzchtqm8XcA-KvShl4rBWyrTX9UDF7LA3ldvVhvqtVOmVDp5wheV0Q1CfVMaZ0L1lanV6Ahx9mpACI0yKfqD78Vu_mvjVGUUyF5PMi_CsJ1l_bjrPb1mavmo_LjvK6iaj70XLXYPAgT7-_pcuD6g7jTp2KwojcmPBf0Jw9OtNYwYXIhH7WOiS7kISvETmQ8eACNu4B9-jUhmPC6EjgbAF2hI-INdMaBVBSzt5s34puwk_AZv6cobLhw_cgWTAxrw", "e": "AQAB", "d": "HdMKPstkyuvQfaIBz9rFFvnNbZIKnGzSxiUE4HXjPtp0jjoUYpVWCclLl-cPGyTJvRe3mkct61v1FrtyY7r6sGeqmAlUns8qxyYJltGIqzFQvubLdkJzY40tf6o41sT1BZzbgRHOaCgHcmHvPmZYIIist6iW5j30S1KZSB44B6sd6egMkQgTRj36bs_-vciiDVyDModimLkd5hsEVdTEeKPdtNqX0rU6sQCSWSuo7VmphXgzkXtqaRfqoVdZ8B2qWpNdUw7vrOdPP60ArnCh3rp5EH7W9IJTbqRl_j0OtKIbCDg6uqCIIGWtQ3-lsr-rVhLlToc_xkAqhRcU2eAjaQ", "p": "8pUGlW8K7iCcUmDG6yEzuZJyn0sFz2Vidg9gTrOLn7_XOtnxtj9tDxrGFqdqN_z_Ohzkw0l7OnLM3gWHZFlOx_UCCLWSz6B8dCEViyaCLd3M1Y-_bWMXs2joqTVNRJdDY27vBdcjrAhlf35nUGWrRCubsbB9QkknYGznQcfro3M", "q": "xE4-fva-dPrOmzPxSVRAxcC1jU2ppuz3jpkjt7ry0eyomJAygl112DMZ2gCc97wb_ebYJEvNmfuoWY4oYTCHdBGfoZqZi_XAHmZjqBOEWtnjJsxtbSc5fICNwVWtxyPYnTtgGjiIyZyGcPS5UUDWNO7cICecIwuqFBbkGS2bQdU", "dp": "zMOuwwTwnQE58u9t-ZwVJVfRGVUimmZiLnXcPZKhET_GVg8SUVxImq9m9khrCMeuSUeKcq3cLwIonGDeYH5iWbce-GsMeeZmJ0CmBseCq2TGOp8UXyl-IBs2CV7M0lE8uPozGSL5IYYU5wG0A9FOOET3L45irUlCy8ohiw1OgrE", "dq": "buDnCd2iu_5CHoXbPpj5MPllUpfQQHnOZlv3Qbq1ln7-x5WDAgF6I5DRhEIeZwt4IBR4dx_d1KDBeTwDcMnxaEzgBm6FVfmL91_L4E6NzqcNV4fWMvYZ0UnnR5F2Y2nK2xyDbqwKDx57DWgdGFjv5NwZt4vH9D-NZGV9lv8cl7U", "qi": "CFvWycVS219C2IHFy71KhUfoZLqeFTzZOq40omsEVUBuvXb1CpQeOhkPyJUz3ynv7b8Sn9eX4F7UkfjI-zU9tinQ-LqF-bqd4rJckdb4Ct8zI4Ll_gXf0SKQhHW-seEKkWgZwxHesfeObSltgRTyPgvWYsBWhCWvWGshrsMx-8w"}"#
-    static let otherPrivatePEM = """
+    public static let otherPrivatePEM = """
         -----BEGIN RSA PRIVATE KEY-----
         MIIEowIBAAKCAQEAvaVw7K6/PfQPU0oa6XfqcXPbE9kRpZ0Ypgs4jlh+X6LaS2Ue
         9U3pcORtgbHCOQ5Gqu/HpnyxEtNbIq1ASgFonBbVhziTv9Z996IaStyuBgL3U7BY
@@ -71,7 +72,7 @@ enum AuthTestKeys {
         vkF6QF924jJF4F8RTiVuxRg/r+SHYeJIbLQVOFYRHJ4qnsMsAMIg
         -----END RSA PRIVATE KEY-----
         """
-    static let otherPublicPEM = """
+    public static let otherPublicPEM = """
         -----BEGIN PUBLIC KEY-----
         MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvaVw7K6/PfQPU0oa6Xfq
         cXPbE9kRpZ0Ypgs4jlh+X6LaS2Ue9U3pcORtgbHCOQ5Gqu/HpnyxEtNbIq1ASgFo
@@ -82,6 +83,6 @@ enum AuthTestKeys {
         ewIDAQAB
         -----END PUBLIC KEY-----
         """
-    static let otherJWK =
+    public static let otherJWK =
         #"{"kty": "RSA", "n": "vaVw7K6_PfQPU0oa6XfqcXPbE9kRpZ0Ypgs4jlh-X6LaS2Ue9U3pcORtgbHCOQ5Gqu_HpnyxEtNbIq1ASgFonBbVhziTv9Z996IaStyuBgL3U7BYNjBB95J9KnOob4fFeGP8NopdYevzQzL-_6OTtb8WXd_aiOGCNe7mRAhyF6TVLSEHLK-46C5ZI381Vx8Y_jt_oDZSBxSQMHZtnNfB727Gpefc1grue0gVNGHBn8LX0Vm-NKwisKUZbyp5enxtM75F-eB6sccLUL7wDsPOwAicQ5LVMwjdTaOOJ-9lFwXDuyogADaM34Pt_133IS-rwp9ejHU4_7RrIedYmDf3ew", "e": "AQAB", "d": "A_Zk-aJdFJT44lX2DKgYxJjAccBjV1aE9qiIB1FfXULbKiAexCQF8KSVNSna_l4x_nhWxOpuDg_5ziut4DNPVZOUj-gQDj4Tu7eDXR-8ncY0whGOhkipLYcTXm5e4pWvppL66MN-AqxvahldV_IPBV53aoFhi41KrzMiqeE99l3ODRuttubqAsXh3asT9NJd47DnaRTlMSLrPvJKeZ49uhLCQEH9JAUsT85BVh-e-z96NYVolFYWtgOCd0PsXaTcZI3t8AN-GM3DUcXhVjw7-INlZdNysTOjC3blA5z6lZCPP6P_TcCvV4mzcFLDrZPfAiDsiRpEeCO5VQz1m392QQ", "p": "9oBmZ0L0U8mpu_5s6cYJleaCeAhhfKztFeq1zSYCniOIEUpM5i19hoxFqbFM7u6KUl6sGTePCezi28oohtvnNnmIkQwP9DSs4a0EGW8SrIDsKR04lFui_Bse7DFjWgNSxWdgnuFmbyq7-8DRDfPhuJOwot5R74spfrbJd9IptaM", "q": "xPQx_uafji69k8Gvh6jUMfHPYfTAd38GgKdtmn-sIf4ps4wrB3uAIfSDFDJjYrt6zcx8pOlry3jP3Gi8eG7-BlqN-xvpTpjMHkKKJd62dF2j8cy04_3ZPtdr3ZF4MH2MtAHrGpe1_MLLYMp6NyJrwLTNlKofwKebWXQpGMYa5Ek", "dp": "Wv4KzxNoHYXTohHJIoJ4B12Py79MPTmYSv7ZHWFqlfWHxNooiM9CBujAzmMkgw6LANzxql1X79IB7CAz1ZRXRUSXpPNO8FaBeszjNoBJ5GOyyXp_6EPrZiScxZN1mUSgyT3f7MZHicG8orIKeZwNNpVOHtDybfpw1tWiiRiLTQE", "dq": "ZGt5vlTKT41nXZnorIuZPankKjbHl2Xt49T6HkcwddiIXKKAIf2HNEjeOIMEh4e9soarms3lB0ae_OtuBR3aaVTshXcSut9PW7Jji7GFZ8mC2LueE40Pomnl9n_AP0EUZ4d-3v0xbiHH3p7-N3RWalgFZeJj9C_BFpgSiC4h8fk", "qi": "lzbkKiI-ROUheaNKhmaj01aXlJDxkKopzt87TnhHFPx0n7NgnynnmVDRjk0dalDd4HAVsPqC74_W3W9N2hIKRWakblT4ypWKpMsHXhI3J4QXta1mVutd-iK-QXpAX3biMkXgXxFOJW7FGD-v5Idh4khstBU4VhEcniqewywAwiA"}"#
 }
