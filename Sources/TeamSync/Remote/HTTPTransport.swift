@@ -55,6 +55,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectionFailed(method: HTTPMethod, url: String, reason: String)
     /// A dry-run transport refused to send a mutating request.
     case mutationRefusedInDryRun(method: HTTPMethod, url: String)
+    /// The server's TLS certificate could not be verified, so nothing was sent. Not transient: never retried.
+    case untrustedServer(method: HTTPMethod, url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +65,8 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(method.rawValue) \(url) failed: \(reason)"
         case .mutationRefusedInDryRun(let method, let url):
             return "dry run: refused to send \(method.rawValue) \(url)"
+        case .untrustedServer(let method, let url, let reason):
+            return "\(method.rawValue) \(url) was not sent: the server's certificate could not be verified (\(reason))"
         }
     }
 
@@ -70,7 +74,7 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isAmbiguous: Bool {
         switch self {
         case .timedOut, .connectionFailed: return true
-        case .mutationRefusedInDryRun: return false
+        case .mutationRefusedInDryRun, .untrustedServer: return false
         }
     }
 }
@@ -124,6 +128,10 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
                 if error.code == .timedOut {
                     throw TransportError.timedOut(method: request.method, url: request.url.redactedForLogs)
                 }
+                if Self.isCertificateFailure(error) {
+                    throw TransportError.untrustedServer(
+                        method: request.method, url: request.url.redactedForLogs, reason: error.localizedDescription)
+                }
                 throw TransportError.connectionFailed(
                     method: request.method, url: request.url.redactedForLogs, reason: error.localizedDescription)
             } catch {
@@ -143,16 +151,47 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
+extension URLSessionTransport {
+    /// URL errors that mean the server's certificate was refused: retrying cannot help.
+    static let certificateErrors: Set<URLError.Code> = [
+        .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
+        .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired,
+    ]
+
+    /// Whether the error is a refused certificate. On Linux, FoundationNetworking reports libcurl's
+    /// certificate failures as code `unknown` with curl's message, so the message is checked too.
+    static func isCertificateFailure(_ error: URLError) -> Bool {
+        if certificateErrors.contains(error.code) { return true }
+        let message = error.localizedDescription
+        return message.hasPrefix("SSL certificate problem") || message.contains("no alternative certificate subject name")
+            || message.contains("certificate verify failed")
+    }
+}
+
 /// A transport wrapper that refuses every mutating request: dry-run lives here, not in each feature.
 public struct DryRunTransport: HTTPTransport {
     private let base: any HTTPTransport
+    private let tokenURL: URL?
 
-    /// Wraps `base`, passing reads through and refusing writes.
-    public init(wrapping base: any HTTPTransport) { self.base = base }
+    /// Wraps `base`, passing reads through and refusing writes. `tokenURL` is the one POST let through
+    /// (getting an access token changes nothing at the facility); without it, a POST to a path ending in
+    /// `/token` outside `/account/` is.
+    public init(wrapping base: any HTTPTransport, tokenURL: URL? = nil) {
+        self.base = base
+        self.tokenURL = tokenURL
+    }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        // The token endpoint is a POST that changes nothing on the facility; everything else that mutates is refused.
-        if request.method.isMutating && !request.url.path.hasSuffix("/token") {
+        // A group may be named "token" (PUT /account/groups/token): the token endpoint is recognised by its
+        // exact URL, or at least by method and a path outside the account API, never by suffix alone.
+        let isTokenRequest: Bool
+        if let tokenURL {
+            isTokenRequest = request.method == .post && request.url == tokenURL
+        } else {
+            isTokenRequest = request.method == .post && request.url.lastPathComponent == "token"
+                && !request.url.path.contains("/account/")
+        }
+        if request.method.isMutating && !isTokenRequest {
             throw TransportError.mutationRefusedInDryRun(method: request.method, url: request.url.redactedForLogs)
         }
         return try await base.send(request)

@@ -129,6 +129,7 @@ extension TransportError {
         case .timedOut: return "timed out"
         case .connectionFailed(_, _, let reason): return reason
         case .mutationRefusedInDryRun: return "dry run refused to send it"
+        case .untrustedServer(_, _, let reason): return "the server's certificate could not be verified (\(reason))"
         }
     }
 }
