@@ -94,6 +94,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Hostile-manifest fuzzing: replays fuzz/corpus in a normal build; a libFuzzer target in scripts/fuzz.
+        .executableTarget(
+            name: "manifest-fuzz",
+            dependencies: ["TeamSync"],
+            swiftSettings: swiftSettings
+        ),
+
         // Fixtures shared by the test targets (throwaway keys).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
 
