@@ -28,14 +28,25 @@ enum Terminal {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        guard FileManager.default.createFile(
-            atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else {
-            throw CLIError("cannot write \(path): check that its folder exists and is writable")
+        // Created 0600 by open(2) itself: FileManager.createFile writes first and chmods after, so the
+        // contents were briefly readable under the umask's mode (often 0644).
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot write \(path): check that its folder exists and is writable") }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            written += count
+        }
+        close(fd)
+        guard written == bytes.count else {
+            unlink(temporary.path)
+            throw CLIError("cannot write \(path): the disk may be full")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary.path)
             throw CLIError("cannot write \(path): \(reason); choose another file name")
         }
     }
