@@ -57,7 +57,9 @@ struct ConcurrencyTests {
 
         // One run in the journal, and each change of the plan sent once (one request per change).
         let saved = try TeamSync.Plan.load(from: try Data(contentsOf: URL(fileURLWithPath: planPath)))
-        let mutations = await server.requestLog().dropFirst(before).filter { $0.method != "GET" && $0.path.contains("/account/") }
+        let mutations = await server.requestLog().dropFirst(before).filter {
+            $0.method != "GET" && $0.path.contains("/account/")
+        }
         #expect(mutations.count == saved.changes.count, "\(mutations.map { "\($0.method) \($0.path)" })")
         let history = try await SQLiteApplyJournal(dbWriter: try AccountCache(path: cache).dbWriter).runs(limit: 10)
         #expect(history.count == 1)

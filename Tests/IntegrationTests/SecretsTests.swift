@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @testable import TeamSync
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// No secret leaves the key file: every command runs with a known private key and a known token, and
 /// neither they nor any JWT (the client assertion, an issued token) appear in any output, log, cache,
@@ -110,8 +110,10 @@ struct SecretsTests {
             #expect(try await !emulator.acceptsToken(candidate), "a working access token appears in the outputs")
         }
 
-        for file in [work + "/cache.sqlite", work + "/cache.sqlite-wal", work + "/cache.sqlite-shm", work + "/plan.json",
-            work + "/token-cache.sqlite", work + "/usage.html", work + "/imported.yaml"]
+        for file in [
+            work + "/cache.sqlite", work + "/cache.sqlite-wal", work + "/cache.sqlite-shm", work + "/plan.json",
+            work + "/token-cache.sqlite", work + "/usage.html", work + "/imported.yaml",
+        ]
         where FileManager.default.fileExists(atPath: file) {
             let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
             #expect(mode == 0o600, "\(file) has mode \(String(mode, radix: 8))")
@@ -266,7 +268,8 @@ final class EmulatorProcess: @unchecked Sendable {
                     .map { String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces) }
             }
             if let api = value("API base:"), let token = value("token URL:"), let base = value("listening on") {
-                return EmulatorProcess(process: process, apiURL: api, tokenURL: token, baseURL: base, logFiles: [out, err])
+                return EmulatorProcess(
+                    process: process, apiURL: api, tokenURL: token, baseURL: base, logFiles: [out, err])
             }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -354,8 +357,9 @@ enum ChildProcess {
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ToolError(description: "\(name) \(arguments.joined(separator: " ")) failed: "
-                + String(decoding: stderr, as: UTF8.self))
+            throw ToolError(
+                description: "\(name) \(arguments.joined(separator: " ")) failed: "
+                    + String(decoding: stderr, as: UTF8.self))
         }
         return String(decoding: stdout, as: UTF8.self)
     }

@@ -30,7 +30,8 @@ struct TransportSecurityTests {
     func theCommandLineRefusesPlainHTTPToARemoteHost(option: [String]) async throws {
         let environment = try Self.environment(extra: ["TEAMCTL_ACCESS_TOKEN": "tok-never-sent-in-clear"])
         for command in [["status"], ["refresh"], ["usage", "--refresh"]] {
-            let run = try await ChildProcess.run(try RefreshFixture.teamctlBinary(), command + option, environment: environment)
+            let run = try await ChildProcess.run(
+                try RefreshFixture.teamctlBinary(), command + option, environment: environment)
             #expect(run.status != 0, "teamctl \(command + option) succeeded")
             #expect(run.stderr.contains("plain http"), "\(run.stderr)")
             #expect(!run.stderr.contains("tok-never-sent-in-clear"))
@@ -38,7 +39,8 @@ struct TransportSecurityTests {
         // The environment and the config file are checked the same way as the flags.
         var fromEnvironment = environment
         fromEnvironment[option[0] == "--api-url" ? "TEAMCTL_API_URL" : "TEAMCTL_TOKEN_URL"] = option[1]
-        let run = try await ChildProcess.run(try RefreshFixture.teamctlBinary(), ["refresh"], environment: fromEnvironment)
+        let run = try await ChildProcess.run(
+            try RefreshFixture.teamctlBinary(), ["refresh"], environment: fromEnvironment)
         #expect(run.status != 0)
         #expect(run.stderr.contains("plain http"), "\(run.stderr)")
     }
@@ -71,7 +73,8 @@ struct TransportSecurityTests {
         let environment = try Self.environment(extra: [:])
         let commands = ["validate", "refresh", "status", "plan", "apply", "history", "ack", "usage", "import", "demo"]
         let binary = try RefreshFixture.teamctlBinary()
-        let suspicious = /(?i)insecure|no[-_]?verify|skip[-_]?(tls|ssl|cert)|allow[-_]?(http|self)|verify[-_]?(tls|ssl|cert)|ca[-_]?(cert|bundle|file)/
+        let suspicious =
+            /(?i)insecure|no[-_]?verify|skip[-_]?(tls|ssl|cert)|allow[-_]?(http|self)|verify[-_]?(tls|ssl|cert)|ca[-_]?(cert|bundle|file)/
         for command in [[]] + commands.map({ [$0] }) {
             let run = try await ChildProcess.run(binary, ["help"] + command, environment: environment)
             #expect(run.status == 0, "teamctl help \(command): \(run.stderr)")
@@ -134,14 +137,14 @@ struct TransportSecurityTests {
         let directory = try RefreshFixture.tempDirectory()
         let manifest = directory + "/team.yaml"
         try """
-            version: 1
-            project: m1234
-            members: {alice: {role: pi}, bob: {}}
-            groups:
-              token: {members: [alice, bob]}
-              newgrp: {members: [alice]}
+        version: 1
+        project: m1234
+        members: {alice: {role: pi}, bob: {}}
+        groups:
+          token: {members: [alice, bob]}
+          newgrp: {members: [alice]}
 
-            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let environment = ["TEAMCTL_ACCESS_TOKEN": "dev-alice", "TEAMCTL_CACHE": directory + "/cache.sqlite"]
         let before = await server.stateSnapshot()
         let run = try await RefreshFixture.runTeamctl(
@@ -222,10 +225,12 @@ final class SelfSignedServer: @unchecked Sendable {
         let key = directory + "/key.pem"
         let log = directory + "/requests.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        try ChildProcess.tool("openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        ])
+        try ChildProcess.tool(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            ])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let portFile = directory + "/port"

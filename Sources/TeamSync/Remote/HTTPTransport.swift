@@ -163,7 +163,8 @@ extension URLSessionTransport {
     static func isCertificateFailure(_ error: URLError) -> Bool {
         if certificateErrors.contains(error.code) { return true }
         let message = error.localizedDescription
-        return message.hasPrefix("SSL certificate problem") || message.contains("no alternative certificate subject name")
+        return message.hasPrefix("SSL certificate problem")
+            || message.contains("no alternative certificate subject name")
             || message.contains("certificate verify failed")
     }
 }
@@ -188,7 +189,8 @@ public struct DryRunTransport: HTTPTransport {
         if let tokenURL {
             isTokenRequest = request.method == .post && request.url == tokenURL
         } else {
-            isTokenRequest = request.method == .post && request.url.lastPathComponent == "token"
+            isTokenRequest =
+                request.method == .post && request.url.lastPathComponent == "token"
                 && !request.url.path.contains("/account/")
         }
         if request.method.isMutating && !isTokenRequest {
