@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TeamSync
@@ -129,7 +130,7 @@ struct SecretsTests {
     func theKeyFileModeCheckMatchesThePythonClient(mode: Int, accepted: Bool) throws {
         let directory = try RefreshFixture.tempDirectory()
         let file = directory + "/key.pem"
-        try ChildProcess.writePrivate("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", to: file)
+        try ChildProcess.writePrivate("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", to: file)
         #expect(chmod(file, mode_t(mode)) == 0)
         if accepted {
             #expect(try KeyFile.read(file: file).clientId == RefreshFixture.clientId)
@@ -143,7 +144,7 @@ struct SecretsTests {
     @Test func aSymlinkToA0600KeyIsFollowedLikeThePythonClient() throws {
         let directory = try RefreshFixture.tempDirectory()
         let file = directory + "/key.pem"
-        try ChildProcess.writePrivate("\(RefreshFixture.clientId)\n\(AuthTestKeys.primaryPrivatePEM)", to: file)
+        try ChildProcess.writePrivate("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", to: file)
         try FileManager.default.createSymbolicLink(atPath: directory + "/link.pem", withDestinationPath: file)
         #expect(try KeyFile.read(file: directory + "/link.pem").clientId == RefreshFixture.clientId)
     }
