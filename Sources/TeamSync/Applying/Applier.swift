@@ -70,12 +70,14 @@ public struct Applier: Sendable {
             return ApplyReport(
                 planID: plan.planID, runID: nil, outcome: .succeeded, results: plan.changes.map(earlier))
         }
-        if !options.ignoreStatus, let problem = await statusProblem() { return refuse(problem) }
-        if options.verifyBasis,
-            let problem = await basisProblem(plan, confirmed: confirmed, attempted: attempted, options: options)
-        {
-            return refuse(problem)
-        }
+        // Both are reads, so they go out together (one round trip fewer); the status is still reported
+        // first, and neither lets a write through.
+        async let statusCheck: String? = options.ignoreStatus ? nil : statusProblem()
+        async let basisCheck: String? =
+            options.verifyBasis
+            ? basisProblem(plan, confirmed: confirmed, attempted: attempted, options: options) : nil
+        let (statusIssue, basisIssue) = await (statusCheck, basisCheck)
+        if let problem = statusIssue ?? basisIssue { return refuse(problem) }
         if options.dryRun {
             let results = plan.changes.map {
                 confirmed.contains($0.id) ? earlier($0) : ApplyReport.ChangeResult(change: $0, outcome: .wouldApply)
