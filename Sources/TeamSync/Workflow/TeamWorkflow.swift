@@ -58,11 +58,14 @@ public struct TeamWorkflow: Sendable {
         today: CalendarDay? = nil
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        // Everyone the history showed in each project's groups (its manifest's and its default group).
+        let groupsByProject = manifests.map { ($0.manifest.project, Set($0.manifest.groups.keys).union([$0.manifest.project])) }
+        let seen = try cache.usernamesEverSeen(
+            inGroups: Array(groupsByProject.reduce(into: Set<String>()) { $0.formUnion($1.1) }).sorted(),
+            facility: facility)
         var formerMembers: [String: Set<String>] = [:]
-        for loaded in manifests {
-            let project = loaded.manifest.project
-            let groups = Array(Set(loaded.manifest.groups.keys).union([project])).sorted()
-            formerMembers[project] = try cache.usernamesEverSeen(inGroups: groups, facility: facility)
+        for (project, groups) in groupsByProject {
+            formerMembers[project] = groups.reduce(into: Set<String>()) { $0.formUnion(seen[$1] ?? []) }
         }
         let options = PlanOptions(
             today: today ?? CalendarDay.today(at: now()), maxRemovalsOverride: maxRemovals,
