@@ -224,7 +224,7 @@ public final class AccountCache: Sendable {
             try String.fetchAll(db, sql: sql, arguments: [id]).map { try decoder.decode(T.self, from: Data($0.utf8)) }
         }
         let missingText: String = row["missing_groups"]
-        let groups = try objects(GroupStats.self, "SELECT json FROM observed_group WHERE snapshot_id = ? ORDER BY name")
+        let groups = try loadGroups(snapshotID: id, db, decoder: decoder)
         return FacilitySnapshot(
             id: id, fetchedAt: row["fetched_at"], facility: row["facility"], caller: row["caller"],
             user: try objects(UserInfo.self, "SELECT json FROM observed_user WHERE snapshot_id = ?").first,
@@ -233,10 +233,49 @@ public final class AccountCache: Sendable {
                 "SELECT json FROM observed_project WHERE snapshot_id = ? ORDER BY repo_name, project_id"),
             roles: try objects(
                 RoleStats.self, "SELECT json FROM observed_role WHERE snapshot_id = ? ORDER BY position"),
-            groups: Dictionary(groups.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            groups: groups,
             missingGroups: try decoder.decode([String].self, from: Data(missingText.utf8)),
             clients: try objects(
                 APIClient.self, "SELECT json FROM observed_client WHERE snapshot_id = ? ORDER BY position"))
+    }
+
+    /// A snapshot's groups, built from the member rows (decoding every group's JSON was a quarter of a
+    /// large plan's time). A group whose rows do not account for every member it was stored with (a
+    /// member listed twice) is decoded from its stored JSON instead, so nothing is lost.
+    private func loadGroups(snapshotID id: Int64, _ db: Database, decoder: JSONDecoder) throws
+        -> [String: GroupStats]
+    {
+        var members: [String: [UserStats]] = [:]
+        let memberRows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT group_name, username, uid FROM observed_group_member
+                WHERE snapshot_id = ? ORDER BY group_name, username, uid
+                """,
+            arguments: [id])
+        while let row = try memberRows.next() {
+            members[row[0] as String, default: []].append(UserStats(uid: row[2], name: row[1]))
+        }
+        var groups: [String: GroupStats] = [:]
+        let groupRows = try Row.fetchAll(
+            db, sql: "SELECT name, gid, member_count FROM observed_group WHERE snapshot_id = ? ORDER BY name",
+            arguments: [id])
+        for row in groupRows {
+            let name: String = row[0]
+            let count: Int? = row[2]
+            let users = members[name] ?? []
+            if count == nil, users.isEmpty {
+                groups[name] = GroupStats(gid: row[1], name: name, users: nil)
+            } else if count == users.count {
+                groups[name] = GroupStats(gid: row[1], name: name, users: users)
+            } else if let json = try String.fetchOne(
+                db, sql: "SELECT json FROM observed_group WHERE snapshot_id = ? AND name = ?", arguments: [id, name])
+            {
+                let group = try decoder.decode(GroupStats.self, from: Data(json.utf8))
+                groups[group.name] = groups[group.name] ?? group
+            }
+        }
+        return groups
     }
 }
 
