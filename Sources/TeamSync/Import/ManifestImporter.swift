@@ -54,55 +54,31 @@ public enum ManifestImporter {
         let manifest = TeamManifest(
             project: project, facility: facility, members: members, groups: groups,
             policy: Policy(protected: [snapshot.caller], max_removals: 10))
-        return Result(manifest: manifest, yaml: render(manifest, snapshot: snapshot))
+        return Result(manifest: manifest, yaml: try render(manifest, snapshot: snapshot))
     }
 
-    static func render(_ manifest: TeamManifest, snapshot: FacilitySnapshot) -> String {
-        var out: [String] = []
-        let description = snapshot.projects.first { $0.repo_name == manifest.project }?.description ?? ""
-        out.append("# yaml-language-server: $schema=https://raw.githubusercontent.com/teamctl/teamctl/main/schema/teamctl-manifest.schema.json")
-        out.append("#")
-        out.append("# Imported by `teamctl import` from \(snapshot.facility) as \(snapshot.caller) (snapshot \(snapshot.id)).")
-        if !description.isEmpty { out.append("# Project \(manifest.project): \(oneLine(description))") }
-        out.append("#")
-        out.append("# SFAPI v1.2 cannot list project members or say which project owns a group: the roster below")
-        out.append("# is everyone in the groups you can see, each with role `member` except you. Check the roster,")
-        out.append("# roles and groups against Iris, remove groups that belong to other projects, then commit.")
-        out.append("version: 1")
-        out.append("project: \(scalar(manifest.project))")
-        if let facility = manifest.facility { out.append("facility: \(scalar(facility))") }
-        out.append("")
-        out.append("members:")
-        if manifest.members.isEmpty { out[out.count - 1] += " {}" }
-        for name in manifest.members.keys.sorted() {
-            let spec = manifest.members[name]!
-            let body = spec.role == .member ? "{}" : "{role: \(spec.role.rawValue)}"
-            out.append("  \(scalar(name)): \(body)")
+    /// A comment header saying where the manifest came from and what to check, then the manifest as
+    /// ``ManifestEncoder`` writes it (so import and every other writer quote and order the same way).
+    static func render(_ manifest: TeamManifest, snapshot: FacilitySnapshot) throws -> String {
+        var header = [
+            "# yaml-language-server: $schema=https://raw.githubusercontent.com/teamctl/teamctl/main/schema/teamctl-manifest.schema.json",
+            "#",
+            "# Imported by `teamctl import` from \(snapshot.facility) as \(snapshot.caller) (snapshot \(snapshot.id)).",
+        ]
+        if let description = snapshot.projects.first(where: { $0.repo_name == manifest.project })?.description,
+            !description.isEmpty
+        {
+            header.append("# Project \(manifest.project): \(oneLine(description))")
         }
-        out.append("")
-        out.append("groups:")
-        if manifest.groups.isEmpty { out[out.count - 1] += " {}" }
-        for name in manifest.groups.keys.sorted() {
-            guard case .list(let names) = manifest.groups[name]!.members else { continue }
-            let gid = snapshot.groups[name].map { " # gid \($0.gid)" } ?? ""
-            out.append("  \(scalar(name)):\(gid)")
-            out.append("    members: [\(names.sorted().map(scalar).joined(separator: ", "))]")
-        }
-        out.append("")
-        out.append("policy:")
-        out.append("  protected: [\(manifest.policy.protected.map(scalar).joined(separator: ", "))]")
-        if let limit = manifest.policy.max_removals { out.append("  max_removals: \(limit)") }
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    /// A plain scalar when safe, otherwise double-quoted.
-    static func scalar(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
-            && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased())
-            && !(text.first?.isNumber ?? false)
-        if plain { return text }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "\"\(escaped)\""
+        let gids = manifest.groups.keys.sorted().compactMap { name in snapshot.groups[name].map { "\(name) (gid \($0.gid))" } }
+        if !gids.isEmpty { header.append("# Groups: \(gids.joined(separator: ", ")).") }
+        header += [
+            "#",
+            "# SFAPI v1.2 cannot list project members or say which project owns a group: the roster below",
+            "# is everyone in the groups you can see, each with role `member` except you. Check the roster,",
+            "# roles and groups against Iris, remove groups that belong to other projects, then commit.",
+        ]
+        return header.joined(separator: "\n") + "\n" + (try ManifestEncoder.yaml(manifest))
     }
 
     static func oneLine(_ text: String) -> String {
