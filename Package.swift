@@ -37,6 +37,8 @@ let package = Package(
             name: "TeamSync",
             dependencies: [
                 "AccountModels",
+                // Also provides `CYaml`, the libyaml that Yams bundles: manifests are composed from its events
+                // (Manifest/YAMLComposer.swift). Yams does not list it as a product, so it cannot be named here.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +114,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

@@ -9,54 +9,85 @@ import Foundation
 public enum ManifestLoader {
     /// Expands the paths, parses and checks every file; never throws for content problems.
     ///
+    /// Files are read and parsed in parallel (each on its own, on up to every core); the cross-file check (one
+    /// file per project) then runs in path order, so the result does not depend on which file finished first.
+    ///
     /// - Returns: the manifests of the files without errors, and every diagnostic (errors and warnings) of all
     ///   files, in path order.
     public static func validate(
         paths: [String], today: CalendarDay, limits: ManifestLimits = .standard
     ) -> (manifests: [LoadedManifest], diagnostics: [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        var manifests: [LoadedManifest] = []
-        var projects: [String: String] = [:]  // project -> the first file that governs it
+        // What the paths expand to, in order: the files, and the paths' own problems (missing, empty) between.
+        var order: [Expanded] = []
+        var files: [(path: String, namedDirectly: Bool)] = []
         var seen: Set<String> = []  // a file named twice (directly and through its directory) is read once
         for path in paths {
             let namedDirectly = !isDirectory(path)
-            for file in expand([path], diagnostics: &diagnostics)
+            var problems: [Diagnostic] = []
+            for file in expand([path], diagnostics: &problems)
             where seen.insert(URL(fileURLWithPath: file).resolvingSymlinksInPath().path).inserted {
-                let text: String
-                switch ManifestFile.read(file, limits: limits) {
-                case .text(let read): text = read
-                case .refused(let diagnostic):
-                    diagnostics.append(diagnostic)
-                    continue
-                }
-                // A directory of examples may hold the emulator's seed beside the manifests; it is not a
-                // manifest, so skip it (saying so) unless it was named directly.
-                if !namedDirectly, looksLikeEmulatorSeed(text) {
-                    diagnostics.append(
-                        .warning(
-                            "skipped: this is a teamctl-emulator seed (top-level 'users:' and no 'project:'), "
-                                + "not a team manifest", file: file, line: 0, column: 0))
-                    continue
-                }
-                var outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
-                if let loaded = outcome.loaded {
-                    let project = loaded.manifest.project
-                    if let other = projects[project] {
-                        let (line, column) = loaded.locationOfProject
-                        outcome.diagnostics.append(
-                            .error(
-                                "project '\(project)' is also governed by \(other)", file: file, line: line,
-                                column: column,
-                                hint: "a project appears in one file only; merge \(file) into \(other)"))
-                    } else {
-                        projects[project] = file
-                        manifests.append(loaded)
-                    }
-                }
-                diagnostics += outcome.diagnostics
+                order.append(.file(files.count))
+                files.append((file, namedDirectly))
+            }
+            order += problems.map(Expanded.problem)
+        }
+        let checked = ParallelMap.map(files) { file in
+            check(file.path, namedDirectly: file.namedDirectly, today: today, limits: limits)
+        }
+        var diagnostics: [Diagnostic] = []
+        var manifests: [LoadedManifest] = []
+        var projects: [String: String] = [:]  // project -> the first file that governs it
+        for item in order {
+            let index: Int
+            switch item {
+            case .problem(let problem):
+                diagnostics.append(problem)
+                continue
+            case .file(let fileIndex): index = fileIndex
+            }
+            let (file, (loaded, fileDiagnostics)) = (files[index].path, checked[index])
+            diagnostics += fileDiagnostics
+            guard let loaded else { continue }
+            let project = loaded.manifest.project
+            if let other = projects[project] {
+                let (line, column) = loaded.locationOfProject
+                diagnostics.append(
+                    .error(
+                        "project '\(project)' is also governed by \(other)", file: file, line: line,
+                        column: column, hint: "a project appears in one file only; merge \(file) into \(other)"))
+            } else {
+                projects[project] = file
+                manifests.append(loaded)
             }
         }
         return (manifests, diagnostics)
+    }
+
+    /// What a path expands to: a file to check (its index in the list), or a problem with the path itself.
+    private enum Expanded {
+        case file(Int)
+        case problem(Diagnostic)
+    }
+
+    /// Reads, parses and checks one file on its own.
+    private static func check(
+        _ file: String, namedDirectly: Bool, today: CalendarDay, limits: ManifestLimits
+    ) -> (LoadedManifest?, [Diagnostic]) {
+        let text: String
+        switch ManifestFile.read(file, limits: limits) {
+        case .text(let read): text = read
+        case .refused(let diagnostic): return (nil, [diagnostic])
+        }
+        // A directory of examples may hold the emulator's seed beside the manifests; it is not a manifest, so
+        // skip it (saying so) unless it was named directly.
+        if !namedDirectly, looksLikeEmulatorSeed(text) {
+            let skipped = Diagnostic.warning(
+                "skipped: this is a teamctl-emulator seed (top-level 'users:' and no 'project:'), not a team manifest",
+                file: file, line: 0, column: 0)
+            return (nil, [skipped])
+        }
+        let outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
+        return (outcome.loaded, outcome.diagnostics)
     }
 
     /// Like `validate`, but throws `ManifestError.invalid` when any error-severity diagnostic exists.
@@ -83,10 +114,16 @@ public enum ManifestLoader {
 
     /// Whether a file's top level has the emulator seed's `users:` key and no manifest `project:` key.
     static func looksLikeEmulatorSeed(_ text: String) -> Bool {
+        // A manifest says `version:` or `project:` in its first lines, so this usually stops there.
+        let bytes = text.utf8
         var hasUsers = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.hasPrefix("project:") || line.hasPrefix("version:") { return false }
-            if line.hasPrefix("users:") { hasUsers = true }
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let line = bytes[index...]
+            if line.starts(with: "project:".utf8) || line.starts(with: "version:".utf8) { return false }
+            if line.starts(with: "users:".utf8) { hasUsers = true }
+            guard let newline = line.firstIndex(of: UInt8(ascii: "\n")) else { break }
+            index = bytes.index(after: newline)
         }
         return hasUsers
     }

@@ -1,5 +1,4 @@
 import AccountModels
-import Yams
 
 extension ManifestParser {
     /// Days before a membership's end that it is worth a warning.
@@ -7,8 +6,8 @@ extension ManifestParser {
 
     /// Builds the manifest from the root node, checking every field; nil when the root is not a mapping.
     /// (The caller drops the result when any error was reported.)
-    mutating func manifest(from root: Node) -> LoadedManifest? {
-        guard case .mapping(let mapping) = root else {
+    mutating func manifest(from root: YAMLNode) -> LoadedManifest? {
+        guard case .mapping(let mapping, _) = root else {
             error(
                 "the manifest must be a mapping of keys (version, project, members, ...), found \(describe(root))",
                 at: root)
@@ -36,7 +35,7 @@ extension ManifestParser {
         var projectLocation = SourcePosition(line: 1, column: 1)
         if let entry = fields["project"], let value = text(entry.value, named: "'project'") {
             project = value
-            projectLocation = position(of: entry.value)
+            projectLocation = entry.value.position
             if !Self.isProjectName(value) {
                 error(
                     "project \(quote(value)) does not look like a NERSC project name", at: entry.value,
@@ -61,9 +60,9 @@ extension ManifestParser {
 
     // MARK: - members
 
-    mutating func roster(_ node: Node) -> [String: MemberSpec] {
+    mutating func roster(_ node: YAMLNode) -> [String: MemberSpec] {
         if isNull(node) { return [:] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             error(
                 "'members' must be a mapping of username to settings, found \(describe(node))", at: node,
                 hint: "write one member per line, e.g. 'alice: {role: pi}'")
@@ -85,10 +84,10 @@ extension ManifestParser {
         return members
     }
 
-    mutating func memberSpec(_ node: Node, username: String) -> MemberSpec {
+    mutating func memberSpec(_ node: YAMLNode, username: String) -> MemberSpec {
         var spec = MemberSpec()
         if isNull(node) { return spec }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             error(
                 "settings for member \(quote(username)) must be a mapping like {role: member}, found \(describe(node))",
                 at: node)
@@ -124,13 +123,13 @@ extension ManifestParser {
                 if left < 0 {
                     report(
                         .warning, "membership of \(quote(username)) ended on \(day); they count as absent",
-                        at: position(of: entry.value),
+                        at: entry.value.position,
                         hint: "plans remove them everywhere; delete the entry once that is applied")
                 } else if left <= Self.endingSoonDays {
                     report(
                         .warning,
                         "membership of \(quote(username)) ends on \(day), in \(left) day\(left == 1 ? "" : "s")",
-                        at: position(of: entry.value))
+                        at: entry.value.position)
                 }
             }
         }
@@ -139,9 +138,9 @@ extension ManifestParser {
 
     // MARK: - groups
 
-    mutating func groupSpecs(_ node: Node, roster: [String: MemberSpec]) -> [String: GroupSpec] {
+    mutating func groupSpecs(_ node: YAMLNode, roster: [String: MemberSpec]) -> [String: GroupSpec] {
         if isNull(node) { return [:] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             error("'groups' must be a mapping of group name to settings, found \(describe(node))", at: node)
             return [:]
         }
@@ -163,8 +162,8 @@ extension ManifestParser {
         return groups
     }
 
-    mutating func groupSpec(_ node: Node, name: String, roster: [String: MemberSpec]) -> GroupSpec? {
-        guard case .mapping(let mapping) = node else {
+    mutating func groupSpec(_ node: YAMLNode, name: String, roster: [String: MemberSpec]) -> GroupSpec? {
+        guard case .mapping(let mapping, _) = node else {
             error("group \(quote(name)) must be a mapping like {members: all}, found \(describe(node))", at: node)
             return nil
         }
@@ -210,9 +209,9 @@ extension ManifestParser {
 
     // MARK: - permissions and policy
 
-    mutating func permissionSpecs(_ node: Node, roster: [String: MemberSpec]) -> [String: [String]] {
+    mutating func permissionSpecs(_ node: YAMLNode, roster: [String: MemberSpec]) -> [String: [String]] {
         if isNull(node) { return [:] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             error(
                 "'permissions' must be a mapping of permission name to a list of usernames, found \(describe(node))",
                 at: node)
@@ -238,10 +237,10 @@ extension ManifestParser {
         return permissions
     }
 
-    mutating func policySpec(_ node: Node, roster: [String: MemberSpec]) -> Policy {
+    mutating func policySpec(_ node: YAMLNode, roster: [String: MemberSpec]) -> Policy {
         var policy = Policy()
         if isNull(node) { return policy }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             error("'policy' must be a mapping with 'protected' and 'max_removals', found \(describe(node))", at: node)
             return policy
         }
@@ -256,7 +255,7 @@ extension ManifestParser {
                 for (username, item) in names where roster[username] == nil {
                     report(
                         .warning, "protected user \(quote(username)) is not in the members roster",
-                        at: position(of: item), hint: "check the spelling; protection applies to roster members")
+                        at: item.position, hint: "check the spelling; protection applies to roster members")
                 }
                 policy.protected = names.map(\.name)
             default:  // "max_removals"

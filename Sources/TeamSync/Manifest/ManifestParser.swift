@@ -1,10 +1,9 @@
 import AccountModels
 import Foundation
-import Yams
 
 /// Turns one manifest file's text into a `TeamManifest`, reporting every problem at its exact position.
 ///
-/// It reads Yams' node tree (which carries line and column marks) by hand instead of decoding, so that
+/// It reads a YAML node tree (which carries line and column marks) by hand instead of decoding, so that
 /// each diagnostic points at the key or value it is about and one bad entry does not hide the next.
 struct ManifestParser {
     /// What parsing one file found.
@@ -19,8 +18,6 @@ struct ManifestParser {
     let today: CalendarDay
     let limits: ManifestLimits
     var diagnostics: [Diagnostic] = []
-    /// Positions of duplicate keys already reported and masked out of the text (see `compose`).
-    var maskedKeys: Set<SourcePosition> = []
     /// Diagnostics past `limits.maxDiagnosticsPerFile`, counted instead of kept.
     var droppedDiagnostics = 0
     var droppedAnError = false
@@ -36,6 +33,10 @@ struct ManifestParser {
     static func parse(_ text: String, file: String, today: CalendarDay, limits: ManifestLimits) -> Outcome {
         var parser = ManifestParser(file: file, today: today, limits: limits)
         let loaded = parser.run(text)
+        // Checking walks the tree section by section; report like a compiler, top to bottom (ties keep their order).
+        parser.diagnostics = parser.diagnostics.enumerated()
+            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .map(\.element)
         if parser.droppedDiagnostics > 0 {
             parser.diagnostics.append(
                 Diagnostic(
@@ -74,21 +75,16 @@ struct ManifestParser {
                 message: message, hint: hint))
     }
 
-    mutating func error(_ message: String, at node: Node, hint: String? = nil) {
-        report(.error, message, at: position(of: node), hint: hint)
-    }
-
-    func position(of node: Node) -> SourcePosition {
-        node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? SourcePosition(line: 1, column: 1)
+    mutating func error(_ message: String, at node: YAMLNode, hint: String? = nil) {
+        report(.error, message, at: node.position, hint: hint)
     }
 
     /// How a node reads in a message: `a mapping`, `a list`, `an empty value` or the quoted value itself.
-    func describe(_ node: Node) -> String {
+    func describe(_ node: YAMLNode) -> String {
         switch node {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let scalar): return isNull(node) ? "an empty value" : quote(scalar.string)
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .scalar(let scalar): isNull(node) ? "an empty value" : quote(scalar.string)
         }
     }
 
@@ -100,8 +96,8 @@ struct ManifestParser {
         return "'\(shown)'"
     }
 
-    func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+    func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.isPlain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
@@ -110,20 +106,20 @@ struct ManifestParser {
     /// One key and value of a mapping whose key is text.
     struct Entry {
         var key: String
-        var keyNode: Node
-        var value: Node
+        var keyNode: YAMLNode
+        var value: YAMLNode
         var keyPosition: SourcePosition
     }
 
     /// The mapping's entries, reporting keys that are not text, unknown (with a suggestion) or repeated.
-    mutating func entries(of mapping: Node.Mapping, allowed: [String]?) -> [Entry] {
+    mutating func entries(of pairs: [YAMLNode.Pair], allowed: [String]?) -> [Entry] {
         var result: [Entry] = []
         var seen: [String: SourcePosition] = [:]
-        result.reserveCapacity(mapping.count)
-        seen.reserveCapacity(mapping.count)
-        for (keyNode, value) in mapping {
-            let keyPosition = position(of: keyNode)
-            if maskedKeys.contains(keyPosition) { continue }
+        result.reserveCapacity(pairs.count)
+        seen.reserveCapacity(pairs.count)
+        for pair in pairs {
+            let (keyNode, value) = (pair.key, pair.value)
+            let keyPosition = keyNode.position
             guard case .scalar(let scalar) = keyNode else {
                 error("expected a name as the key here, found \(describe(keyNode))", at: keyNode)
                 continue
@@ -148,7 +144,7 @@ struct ManifestParser {
     }
 
     /// Reports a value longer than the limit; true when the length is fine.
-    mutating func checkLength(_ text: String, at node: Node) -> Bool {
+    mutating func checkLength(_ text: String, at node: YAMLNode) -> Bool {
         let length = text.unicodeScalars.count
         guard length > limits.maxScalarLength else { return true }
         error("value is too long (\(length) characters; at most \(limits.maxScalarLength))", at: node)
@@ -156,7 +152,7 @@ struct ManifestParser {
     }
 
     /// A non-empty text value, or nil after reporting why not.
-    mutating func text(_ node: Node, named name: String) -> String? {
+    mutating func text(_ node: YAMLNode, named name: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("\(name) must be a text value, found \(describe(node))", at: node)
             return nil
@@ -170,8 +166,8 @@ struct ManifestParser {
     }
 
     /// A whole number, or nil after reporting why not.
-    mutating func integer(_ node: Node, named name: String) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any,
+    mutating func integer(_ node: YAMLNode, named name: String) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.isPlain,
             scalar.string.unicodeScalars.count <= 20, let value = Int(scalar.string)
         else {
             error("\(name) must be a whole number, found \(describe(node))", at: node)
@@ -181,9 +177,9 @@ struct ManifestParser {
     }
 
     /// A list of usernames (scalars), each with its node; reports entries that are not text.
-    mutating func usernames(_ node: Node, in context: String) -> [(name: String, node: Node)] {
-        guard case .sequence(let sequence) = node else { return [] }
-        var result: [(name: String, node: Node)] = []
+    mutating func usernames(_ node: YAMLNode, in context: String) -> [(name: String, node: YAMLNode)] {
+        guard case .sequence(let sequence, _) = node else { return [] }
+        var result: [(name: String, node: YAMLNode)] = []
         var seen: Set<String> = []
         for item in sequence {
             guard case .scalar(let scalar) = item, !isNull(item) else {

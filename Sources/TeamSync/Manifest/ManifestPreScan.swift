@@ -1,8 +1,8 @@
 /// A cheap, linear pass over a manifest's raw text that refuses what could make YAML parsing explode.
 ///
-/// Yams builds the whole node tree before we see it, and it hashes mapping keys recursively; an alias
-/// bomb ("billion laughs") used as a key would take exponential time inside Yams. So anchors are refused
-/// here, before Yams runs: without an anchor no alias can resolve. The scan is conservative: it may refuse
+/// Anchors and aliases have no use in a manifest, and an alias bomb ("billion laughs") is the classic way to
+/// make a YAML loader explode. So anchors are refused here, with a clear message, before libyaml runs;
+/// without an anchor no alias can resolve, and `YAMLComposer` treats any alias as undefined. The scan is conservative: it may refuse
 /// an `&word` inside a quoted value, never the other way round. It skips a comment only on a line without
 /// quote characters, where the `#` cannot be inside a quoted value that closes later on the line.
 ///

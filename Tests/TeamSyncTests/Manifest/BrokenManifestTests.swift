@@ -212,14 +212,14 @@ struct BrokenManifestTests {
         let places = diagnostics.map { "\($0.line):\($0.column) \($0.message)" }
         #expect(
             places == [
-                "6:3 duplicate key 'alice'",
                 "3:1 unknown key 'membres'",
                 "5:17 unknown role 'admin'",
+                "6:3 duplicate key 'alice'",
                 "7:3 'Bob' is not a valid username",
                 "7:16 '2027-13-01' is not a valid date",
                 "9:3 group name 'calibration' is longer than 8 characters",
-                "9:39 'alice' is listed more than once in group 'calibration'",
                 "9:34 'zed' in group 'calibration' is not in the members roster",
+                "9:39 'alice' is listed more than once in group 'calibration'",
                 "11:17 'max_removals' must be 0 or more, found -3",
             ])
     }
