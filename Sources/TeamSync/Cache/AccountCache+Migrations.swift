@@ -74,6 +74,7 @@ extension AccountCache {
                     """)
         }
         JournalSchema.register(in: &migrator)
+        registerSeenMembers(in: &migrator)
         return migrator
     }
 }

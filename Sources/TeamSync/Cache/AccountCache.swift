@@ -141,6 +141,7 @@ public final class AccountCache: Sendable {
                         try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
                     }
                 }
+                try Self.recordSeenMembers(snapshotID: id, facility: content.facility, db)
                 for (position, client) in content.clients.enumerated() {
                     try db.execute(
                         sql: """
