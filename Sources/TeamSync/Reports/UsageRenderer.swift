@@ -162,7 +162,7 @@ public enum UsageRenderer {
             let asOf = timestamp(project.asOf, iso: true)
             for hours in [project.cpu, project.gpu] {
                 rows.append([
-                    project.project, hours.resource.rawValue, "hours", "", number(hours.projectGiven),
+                    csvText(project.project), hours.resource.rawValue, "hours", "", number(hours.projectGiven),
                     number(hours.projectUsed), number(hours.percentUsed), number(hours.callerGiven),
                     number(hours.callerUsed), number(hours.callerPercentUsed), number(hours.burn?.hoursPerDay),
                     hours.runOutDay?.description ?? "", number(hours.projectedUsedAtYearEnd), elapsed,
@@ -171,18 +171,26 @@ public enum UsageRenderer {
             }
             for area in project.storage {
                 rows.append([
-                    project.project, area.area.rawValue, "bytes", area.name, number(area.bytesGiven),
+                    csvText(project.project), area.area.rawValue, "bytes", csvText(area.name), number(area.bytesGiven),
                     number(area.bytesUsed), number(area.bytesPercentUsed), "", "", "", "", "", "", elapsed,
                     number(reportFraction(area.bytesUsed, of: area.bytesGiven)), asOf, "",
                 ])
                 rows.append([
-                    project.project, area.area.rawValue, "files", area.name, number(area.filesGiven),
+                    csvText(project.project), area.area.rawValue, "files", csvText(area.name), number(area.filesGiven),
                     number(area.filesUsed), number(area.filesPercentUsed), "", "", "", "", "", "", elapsed,
                     number(reportFraction(area.filesUsed, of: area.filesGiven)), asOf, "",
                 ])
             }
         }
         return rows.map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    /// Text that came from the facility, made safe to open in a spreadsheet: a value starting with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return would be run as a formula there (CSV injection), so it gets a
+    /// leading `'`, which spreadsheets read as "this is text". Numbers never pass through here.
+    static func csvText(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     /// One CSV field: quoted when it holds a comma, a quote or a line break; quotes doubled.

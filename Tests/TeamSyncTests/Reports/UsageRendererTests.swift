@@ -101,6 +101,26 @@ struct UsageRendererTests {
         #expect(names.contains("proj, \"main\"\nfs"))
     }
 
+    @Test func csvTextThatASpreadsheetWouldRunIsDefused() throws {
+        let hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+        let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 2) { day in
+            [
+                UsageHistory.project(
+                    "m1", cpuGiven: 100, cpuUsed: 10 * day,
+                    hpss: hostile.map { StorageStats(name: $0, bytes_given: 10, bytes_used: 5) }),
+                UsageHistory.project("=1+1", cpuGiven: 100, cpuUsed: 10 * day),
+            ]
+        }
+        let rows = try parseCSV(
+            UsageRenderer.csv(UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-02"))))
+        let names = Set(rows.dropFirst().map { $0[3] }.filter { !$0.isEmpty })
+        #expect(names == Set(hostile.map { "'" + $0 }))
+        #expect(Set(rows.dropFirst().map { $0[0] }) == ["m1", "'=1+1"])
+        // Figures stay numbers, negative ones included: only text from the facility is prefixed.
+        #expect(UsageRenderer.csvText("m1") == "m1")
+        #expect(UsageRenderer.number(-3) == "-3")
+    }
+
     @Test(arguments: [(3000.0, "3000"), (0.25, "0.25"), (-12.0, "-12"), (1.5e16, "1.5e+16")])
     func csvNumbersArePlain(_ value: Double, _ text: String) {
         #expect(UsageRenderer.number(value) == text)
