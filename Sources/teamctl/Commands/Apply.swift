@@ -31,11 +31,7 @@ struct Apply: AsyncParsableCommand {
     @Flag(help: "Apply even when the account system (iris) is not active.")
     var ignoreStatus = false
 
-    @Option(help: "Refuse plans with more membership removals than this (overrides the manifests' max_removals).")
-    var maxRemovals: Int?
-
-    @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
-    var today: CalendarDay?
+    @OptionGroup var planning: PlanningOptions
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -59,13 +55,7 @@ struct Apply: AsyncParsableCommand {
             }
             workflow = try connection.makeWorkflow(facility: plan.basis.facility, dryRun: dryRun)
         } else {
-            let day = today ?? CalendarDay.today(at: Date())
-            let manifests = try ManifestLoader.load(paths: file, today: day)
-            workflow = try connection.makeWorkflow(manifests: manifests, dryRun: dryRun)
-            let bar = ProgressBar.onTerminal()
-            let snapshot = try await workflow.snapshot(for: manifests, refresh: true, progress: bar?.update)
-            bar?.finish()
-            plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
+            (plan, workflow) = try await planning.plan(files: file, connection: connection, refresh: true, dryRun: dryRun)
         }
         print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
         if !plan.refusals.isEmpty {

@@ -32,23 +32,13 @@ struct Plan: AsyncParsableCommand {
     @Flag(help: "Plan against the newest cached snapshot instead of reading the facility first.")
     var noRefresh = false
 
-    @Option(help: "Refuse plans with more membership removals than this (overrides the manifests' max_removals).")
-    var maxRemovals: Int?
-
-    @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
-    var today: CalendarDay?
+    @OptionGroup var planning: PlanningOptions
 
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         _ = Terminal.loggingBootstrapped
-        let day = today ?? CalendarDay.today(at: Date())
-        let manifests = try ManifestLoader.load(paths: file, today: day)
-        let workflow = try connection.makeWorkflow(manifests: manifests)
-        let bar = noRefresh ? nil : ProgressBar.onTerminal()
-        let snapshot = try await workflow.snapshot(for: manifests, refresh: !noRefresh, progress: bar?.update)
-        bar?.finish()
-        let plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
+        let (plan, _) = try await planning.plan(files: file, connection: connection, refresh: !noRefresh)
         if let out { try Terminal.write(String(decoding: try plan.jsonData(), as: UTF8.self), to: out) }
         switch format {
         case .text: print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
