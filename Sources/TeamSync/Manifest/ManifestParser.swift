@@ -49,6 +49,9 @@ struct ManifestParser {
     }
 
     private mutating func run(_ text: String) -> LoadedManifest? {
+        // A byte order mark (some Windows editors write one) is not part of the document.
+        var text = text
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         if let refusal = ManifestPreScan.refusal(for: text, limits: limits) {
             report(
                 .error, refusal.message, at: SourcePosition(line: refusal.line, column: refusal.column),

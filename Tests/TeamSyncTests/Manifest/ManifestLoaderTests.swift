@@ -31,6 +31,23 @@ struct ManifestLoaderTests {
         #expect(warnings.contains("membership of 'bferreira' ends on 2026-12-05, in 10 days"))
     }
 
+    @Test func aFileWithAByteOrderMarkAndWindowsLineEndsReadsLikeAnyOther() throws {
+        let directory = try ManifestFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("m1.yaml")
+        let text = "version: 1\r\nproject: m1\r\nmembers:\r\n  alice: {role: pi}\r\n  bob: {}\r\n  bob: {}\r\n"
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)).write(to: file)
+        let (manifests, diagnostics) = ManifestLoader.validate(paths: [file.path], today: Self.today)
+        #expect(manifests.isEmpty)
+        #expect(diagnostics.map { "\($0.line):\($0.column) \($0.message)" } == ["6:3 duplicate key 'bob'"])
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(text.replacingOccurrences(of: "  bob: {}\r\n  bob", with: "  bob").utf8))
+            .write(to: file)
+        let fixed = ManifestLoader.validate(paths: [file.path], today: Self.today)
+        #expect(fixed.diagnostics.isEmpty)
+        #expect(fixed.manifests.first?.manifest.members.keys.sorted() == ["alice", "bob"])
+        #expect(fixed.manifests.first?.location(ofMember: "alice")?.column == 3)
+    }
+
     @Test func theFullFixtureParsesEveryFieldKind() throws {
         let loaded = try ManifestLoader.load(paths: [ManifestFixtures.path("valid/full.yaml")], today: Self.today)
         let manifest = try #require(loaded.first).manifest
