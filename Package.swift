@@ -99,7 +99,7 @@ let package = Package(
         // Hostile-manifest fuzzing: replays fuzz/corpus in a normal build; a libFuzzer target in scripts/fuzz.
         .executableTarget(
             name: "manifest-fuzz",
-            dependencies: ["TeamSync"],
+            dependencies: ["TeamSync", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
 

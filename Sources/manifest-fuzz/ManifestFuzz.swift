@@ -1,6 +1,7 @@
 import AccountModels
 import Foundation
 import TeamSync
+import Yams
 
 /// One fuzz input run through the manifest parser and validator, and the properties every outcome must have.
 ///
@@ -8,7 +9,9 @@ import TeamSync
 /// - every diagnostic names a place (line and column not negative) and says something;
 /// - no diagnostic is longer than `maxMessageLength`, so a huge scalar is never echoed back;
 /// - there are at most `maxDiagnosticsPerFile` + 1 diagnostics (the last one sums up the rest);
-/// - a manifest accepted without errors, written out by `ManifestEncoder` and read again, is the same manifest.
+/// - a manifest accepted without errors, written out by `ManifestEncoder` and read again, is the same manifest;
+/// - teamctl's YAML composer agrees with Yams (the same libyaml, composed by Yams): both accept or both refuse,
+///   and when both accept they build the same tree, with the same positions.
 ///
 /// Both the libFuzzer entry point and the corpus replayer call this, so a crash found by one is reproduced by
 /// the other.
@@ -48,11 +51,47 @@ enum ManifestFuzz {
                 broken.append("a diagnostic of \(length) characters: \(diagnostic.message.prefix(200))...")
             }
         }
+        broken += compareWithYams(text)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         if let loaded, !hasErrors {
             broken += roundTrip(loaded.manifest)
         }
         return broken
+    }
+
+    /// Composes the text with `YAMLComposer` and with Yams; what one accepts the other must accept, as the same tree.
+    ///
+    /// Yams refuses repeated keys where the composer keeps them, and resolves anchors and aliases, which the
+    /// composer never sees (they are refused before composing); such texts are not compared.
+    static func compareWithYams(_ text: String) -> [String] {
+        guard !text.contains("&"), !text.contains("*") else { return [] }
+        let ours = Result { try YAMLComposer.singleDocument(in: text) }
+        let theirs = Result { try Yams.Parser(yaml: text, resolver: .basic).singleRoot() }
+        switch (ours, theirs) {
+        case (.success(let node), .success(let yamsNode)):
+            // Yams decodes each scalar with Foundation's String(bytes:encoding:), which drops a leading byte order
+            // mark; the composer keeps it (and the checker then refuses the invisible character). Compare without.
+            func comparable(_ outline: String) -> String { outline.replacingOccurrences(of: "'\u{FEFF}", with: "'") }
+            let (mine, yams) = (comparable(node?.outline ?? "none"), comparable(yamsNode.map(outline) ?? "none"))
+            return mine == yams ? [] : ["the composer's tree differs from Yams': \(mine.prefix(300)) vs \(yams.prefix(300))"]
+        case (.failure, .failure), (.success, .failure(YamlError.duplicatedKeysInMapping)):
+            return []
+        case (.failure(let error), .success):
+            return ["the composer refuses what Yams accepts: \(String(describing: error).prefix(300))"]
+        case (.success, .failure(let error)):
+            return ["the composer accepts what Yams refuses: \(String(describing: error).prefix(300))"]
+        }
+    }
+
+    /// Yams' tree in `YAMLNode.outline`'s form.
+    static func outline(_ node: Yams.Node) -> String {
+        let at = node.mark.map { "@\($0.line):\($0.column)" } ?? "@?"
+        switch node {
+        case .scalar(let scalar): return (scalar.style == .plain || scalar.style == .any ? "" : "q") + "'\(scalar.string)'\(at)"
+        case .sequence(let items): return "[" + items.map(outline).joined(separator: ", ") + "]\(at)"
+        case .mapping(let pairs): return "{" + pairs.map { outline($0.key) + ": " + outline($0.value) }.joined(separator: ", ") + "}\(at)"
+        case .alias: return "*alias"
+        }
     }
 
     /// Writes an accepted manifest out and reads it back; the two must be equal.

@@ -43,7 +43,7 @@ public struct LoadedManifest: Sendable, Hashable {
 }
 
 /// A 1-based line and column (in Unicode scalars) in a manifest file.
-struct SourcePosition: Sendable, Hashable {
-    var line: Int
-    var column: Int
+package struct SourcePosition: Sendable, Hashable {
+    package var line: Int
+    package var column: Int
 }

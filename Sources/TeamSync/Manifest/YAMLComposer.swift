@@ -3,22 +3,22 @@
 import CYaml
 
 /// Why a text is not one well-formed YAML document, with the positions a diagnostic needs.
-struct YAMLSyntaxError: Error, Equatable {
-    enum Kind: Equatable {
+package struct YAMLSyntaxError: Error, Equatable {
+    package enum Kind: Equatable {
         /// The text breaks YAML's grammar (libyaml's reader, scanner or parser refused it).
         case syntax
         /// A second document follows the first.
         case anotherDocument
     }
 
-    var kind: Kind = .syntax
+    package var kind: Kind = .syntax
     /// libyaml's description of the problem, e.g. "mapping values are not allowed in this context".
-    var problem: String
-    var position: SourcePosition
+    package var problem: String
+    package var position: SourcePosition
     /// What libyaml was reading when it found the problem, e.g. "while parsing a flow mapping", and where that
     /// started.
-    var context: String?
-    var contextPosition: SourcePosition?
+    package var context: String?
+    package var contextPosition: SourcePosition?
 }
 
 /// Composes YAML text into a `YAMLNode` tree by reading libyaml's event stream directly.
@@ -27,7 +27,7 @@ struct YAMLSyntaxError: Error, Equatable {
 /// which hashes whole key nodes to refuse a repeated key. For 50 manifests of 5,000 people that was a third of a
 /// `teamctl plan`. This composer keeps only text, shape and positions; repeated keys are left in place for the
 /// manifest checker to report.
-final class YAMLComposer {
+package final class YAMLComposer {
     private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     private let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
     /// Whether `event` holds an event that must be freed before the next is read.
@@ -50,7 +50,7 @@ final class YAMLComposer {
     /// The root node of the text's only document; nil when the text holds no document at all.
     ///
     /// - Throws: `YAMLSyntaxError` when the text is not YAML or holds more than one document.
-    static func singleDocument(in text: String) throws -> YAMLNode? {
+    package static func singleDocument(in text: String) throws -> YAMLNode? {
         var text = text
         return try text.withUTF8 { bytes in
             let composer = YAMLComposer(bytes)

@@ -7,18 +7,7 @@ import Yams
 /// The manifest composer reads libyaml's events itself; these check it builds the tree Yams would, with the same
 /// positions, and reports what is not one YAML document.
 struct YAMLComposerTests {
-    /// A tree as text: scalars with their position and plainness, collections with theirs, pairs in order.
-    static func outline(_ node: YAMLNode) -> String {
-        let at = "@\(node.position.line):\(node.position.column)"
-        switch node {
-        case .scalar(let scalar): return (scalar.isPlain ? "" : "q") + "'\(scalar.string)'\(at)"
-        case .sequence(let items, _): return "[" + items.map(outline).joined(separator: ", ") + "]\(at)"
-        case .mapping(let pairs, _):
-            return "{" + pairs.map { outline($0.key) + ": " + outline($0.value) }.joined(separator: ", ") + "}\(at)"
-        }
-    }
-
-    /// The same outline of Yams' tree, composed with the resolver manifests used before (everything is text).
+    /// `YAMLNode.outline` of Yams' tree, composed with the resolver manifests used before (everything is text).
     static func outline(_ node: Yams.Node) -> String {
         let mark = node.mark.map { "@\($0.line):\($0.column)" } ?? "@?"
         switch node {
@@ -45,7 +34,7 @@ struct YAMLComposerTests {
     func buildsTheTreeYamsBuilds(_ text: String) throws {
         let ours = try #require(try YAMLComposer.singleDocument(in: text))
         let yams = try #require(try Yams.Parser(yaml: text, resolver: .basic).singleRoot())
-        #expect(Self.outline(ours) == Self.outline(yams))
+        #expect(ours.outline == Self.outline(yams))
     }
 
     @Test func buildsTheTreeYamsBuildsForTheExamplesAndFixtures() throws {
@@ -56,13 +45,13 @@ struct YAMLComposerTests {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             let ours = try #require(try YAMLComposer.singleDocument(in: text))
             let yams = try #require(try Yams.Parser(yaml: text, resolver: .basic).singleRoot())
-            #expect(Self.outline(ours) == Self.outline(yams), "\(file)")
+            #expect(ours.outline == Self.outline(yams), "\(file)")
         }
     }
 
     @Test func repeatedKeysAreKeptInOrder() throws {
         let root = try #require(try YAMLComposer.singleDocument(in: "a: 1\nb: 2\na: 3\n"))
-        #expect(Self.outline(root) == "{'a'@1:1: '1'@1:4, 'b'@2:1: '2'@2:4, 'a'@3:1: '3'@3:4}@1:1")
+        #expect(root.outline == "{'a'@1:1: '1'@1:4, 'b'@2:1: '2'@2:4, 'a'@3:1: '3'@3:4}@1:1")
     }
 
     @Test(arguments: ["", "# only a comment\n", "\n\n"])
