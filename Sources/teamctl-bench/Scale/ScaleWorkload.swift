@@ -18,6 +18,23 @@ struct ScaleSize: Sendable, Hashable {
     ]
 }
 
+extension ScaleSize {
+    /// A size by name (S, M, L, XL, any case) or spelt out as `PROJECTSxUSERSxGROUPS`, e.g. `20x2000x160`;
+    /// nil when it is neither or the counts cannot make a collaboration (a group per project at least).
+    init?(named text: String) {
+        let wanted = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if let size = Self.standard.first(where: { $0.name == wanted }) {
+            self = size
+            return
+        }
+        let counts = wanted.split(separator: "X").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) }
+        guard counts.count == 3, counts.allSatisfy({ $0 > 0 }), counts[2] >= counts[0], counts[1] >= 2 else {
+            return nil
+        }
+        self.init(name: "\(counts[0])x\(counts[1])x\(counts[2])", projects: counts[0], users: counts[1], groups: counts[2])
+    }
+}
+
 /// A generated collaboration: the facility seed, one manifest per project, and the request counts a
 /// perfect client needs.
 ///

@@ -11,11 +11,11 @@ extension BenchCommand {
             abstract: "Time validate, refresh, plan and apply of the teamctl executable on generated collaborations.",
             discussion: """
                 Sizes: S (1 project, 30 users, 5 groups), M (10, 1,000, 80), L (50, 5,000, 400), \
-                XL (200, 100,000, 2,000). Build teamctl in the same configuration first \
+                XL (200, 100,000, 2,000), or any PROJECTSxUSERSxGROUPS such as 20x2000x160. Build teamctl in the same configuration first \
                 (swift build -c release), then: swift run -c release teamctl-bench scale --sizes S,M,L
                 """)
 
-        @Option(help: "Comma-separated sizes: S, M, L, XL.")
+        @Option(help: "Comma-separated sizes: S, M, L, XL, or PROJECTSxUSERSxGROUPS (e.g. 20x2000x160).")
         var sizes = "S,M,L"
 
         @Option(help: "Runs per step; the median is reported.")
@@ -51,9 +51,10 @@ extension BenchCommand {
 
         func chosenSizes() throws -> [ScaleSize] {
             try sizes.split(separator: ",").map { name in
-                let wanted = name.trimmingCharacters(in: .whitespaces).uppercased()
-                guard let size = ScaleSize.standard.first(where: { $0.name == wanted }) else {
-                    throw ValidationError("unknown size '\(name)'; use S, M, L or XL")
+                guard let size = ScaleSize(named: String(name)) else {
+                    throw ValidationError(
+                        "unknown size '\(name)'; use S, M, L, XL or PROJECTSxUSERSxGROUPS with at least one group "
+                            + "per project and two users, e.g. 20x2000x160")
                 }
                 return size
             }
@@ -105,7 +106,8 @@ extension BenchCommand {
                 say("kept: \(directory.path)")
             }
             say(
-                "\n\(size.name): \(size.projects) projects, \(size.users) users, \(workload.groupCount) groups "
+                "\n\(size.name): \(size.projects) project\(size.projects == 1 ? "" : "s"), \(size.users) users, "
+                    + "\(workload.groupCount) groups "
                     + "(\(workload.createdGroups) to create, \(workload.changedGroups) to change), "
                     + "\(workload.memberships) roster entries; generated in "
                     + String(format: "%.2f s", Date().timeIntervalSince(started)))
