@@ -84,7 +84,8 @@ public final class AccountCache: Sendable {
         -> FacilitySnapshot
     {
         let content = snapshot.canonicalized()
-        let hash = try content.computeContentHash()
+        // Hashed as the groups are written below, so each group is encoded once for its row and the hash.
+        var hasher = try ContentHasher(canonical: content)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json(_ value: some Encodable) throws -> String {
@@ -98,7 +99,7 @@ public final class AccountCache: Sendable {
                         INSERT INTO snapshot (fetched_at, facility, caller, content_hash, missing_groups)
                         VALUES (?, ?, ?, ?, ?)
                         """,
-                    arguments: [at, content.facility, content.caller, hash, try json(content.missingGroups)])
+                    arguments: [at, content.facility, content.caller, "", try json(content.missingGroups)])
                 let id = db.lastInsertedRowID
                 if let user = content.user {
                     try db.execute(
@@ -136,7 +137,16 @@ public final class AccountCache: Sendable {
                         """)
                 for name in content.groups.keys.sorted() {
                     guard let group = content.groups[name] else { continue }
-                    try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                    let stored: String
+                    if let plain = GroupJSONWriter.json(group) {
+                        // No name needs escaping: the same bytes serve the row and the hash.
+                        hasher.add(json: plain, named: name)
+                        stored = String(decoding: plain, as: UTF8.self)
+                    } else {
+                        try hasher.add(group, named: name)
+                        stored = try json(group)
+                    }
+                    try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, stored])
                     for member in Set(group.users ?? []) {
                         try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
                     }
@@ -149,6 +159,8 @@ public final class AccountCache: Sendable {
                             """,
                         arguments: [id, position, at, client.clientId, client.name, client.expiresAt, try json(client)])
                 }
+                try db.execute(
+                    sql: "UPDATE snapshot SET content_hash = ? WHERE id = ?", arguments: [hasher.finalize(), id])
                 var stored = content
                 stored.id = id
                 return stored
