@@ -130,6 +130,14 @@ public final class AccountCache: Sendable {
                         INSERT INTO observed_group (snapshot_id, fetched_at, name, gid, member_count, json)
                         VALUES (?, ?, ?, ?, ?, ?)
                         """)
+                // A group whose JSON the writer produced (plain names, no escapes) has its members read out
+                // of that JSON by SQLite: one statement per group instead of one per member.
+                let memberInsertFromJSON = try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO observed_group_member (snapshot_id, fetched_at, group_name, username, uid)
+                        SELECT ?, ?, ?, json_extract(value, '$.name'), json_extract(value, '$.uid')
+                        FROM json_each(?, '$.users')
+                        """)
                 let memberInsert = try db.cachedStatement(
                     sql: """
                         INSERT OR IGNORE INTO observed_group_member
@@ -137,18 +145,20 @@ public final class AccountCache: Sendable {
                         """)
                 for name in content.groups.keys.sorted() {
                     guard let group = content.groups[name] else { continue }
-                    let stored: String
+                    // Members go in in canonical order, so the rows enter the primary key's B-tree in order;
+                    // a username listed twice keeps its first row (the lowest uid).
                     if let plain = GroupJSONWriter.json(group) {
-                        // No name needs escaping: the same bytes serve the row and the hash.
+                        // No name needs escaping: the same bytes serve the row, the hash and the member rows.
                         hasher.add(json: plain, named: name)
-                        stored = String(decoding: plain, as: UTF8.self)
+                        let stored = String(decoding: plain, as: UTF8.self)
+                        try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, stored])
+                        try memberInsertFromJSON.execute(arguments: [id, at, name, stored])
                     } else {
                         try hasher.add(group, named: name)
-                        stored = try json(group)
-                    }
-                    try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, stored])
-                    for member in Set(group.users ?? []) {
-                        try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
+                        try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                        for member in group.users ?? [] {
+                            try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
+                        }
                     }
                 }
                 for (position, client) in content.clients.enumerated() {

@@ -104,4 +104,31 @@ struct GroupJSONWriterTests {
         }
         #expect(try cache.snapshot(id: stored.id)?.groups == stored.groups)
     }
+
+    /// Member rows of plain groups come from SQLite reading the row's JSON, of others from one insert per
+    /// member; both hold each username once, with the lowest uid when the facility lists a name twice.
+    @Test(arguments: ["plain", "caf\u{e9}"])
+    func memberRowsHoldEachUsernameOnceInEitherPath(groupName: String) throws {
+        let users = [
+            UserStats(uid: 9, name: "zed"), UserStats(uid: 3, name: "amy"), UserStats(uid: 2, name: "amy"),
+            UserStats(uid: 5, name: "bob"), UserStats(uid: 5, name: "bob"),
+        ]
+        let snapshot = FacilitySnapshot(
+            fetchedAt: 1, facility: "nersc", caller: "amy",
+            groups: [groupName: GroupStats(gid: 1, name: groupName, users: users)])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gjw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = try AccountCache(path: directory.appendingPathComponent("cache.sqlite").path)
+        let stored = try cache.store(snapshot)
+        let rows = try cache.dbWriter.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT group_name, username, uid FROM observed_group_member WHERE snapshot_id = ? ORDER BY rowid",
+                arguments: [stored.id])
+        }
+        #expect(rows.map { $0["group_name"] as String } == [groupName, groupName, groupName])
+        #expect(rows.map { $0["username"] as String } == ["amy", "bob", "zed"])
+        #expect(rows.map { $0["uid"] as Int } == [2, 5, 9])
+        #expect(try cache.snapshot(id: stored.id)?.groups == stored.groups)
+    }
 }
