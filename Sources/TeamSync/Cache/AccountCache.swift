@@ -44,6 +44,12 @@ public final class AccountCache: Sendable {
         configuration.busyMode = .timeout(Self.defaultLockTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "teamctl-cache"
+        configuration.prepareDatabase { db in
+            // Storing a snapshot inserts each group's members in one statement, which needs a statement
+            // journal; SQLite spills those over 64 KB to a temporary file (15,000 small writes on L).
+            // In memory they cost nothing of the sort.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
