@@ -89,10 +89,7 @@ public struct Applier: Sendable {
             id: makeRunID(), planID: plan.planID, startedAt: now().timeIntervalSince1970, provider: provider.name,
             changeIDs: pending.map(\.id))
         do {
-            try await journal.begin(run: run)
-            for change in pending {
-                try await journal.record(runID: run.id, changeID: change.id, state: .planned, detail: nil)
-            }
+            try await journal.beginPlanned(run: run)
         } catch {
             return refuse("the apply journal could not record the run (\(error)); nothing was sent")
         }

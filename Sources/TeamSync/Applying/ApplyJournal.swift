@@ -52,6 +52,9 @@ public struct ApplyRun: Sendable, Codable, Hashable {
 public protocol ApplyJournal: Sendable {
     /// Records that a run starts.
     func begin(run: ApplyRun) async throws
+    /// Records that a run starts with every change in `run.changeIDs` planned: ``begin(run:)`` and a
+    /// ``ChangeState/planned`` record per change, which a durable journal writes in one step.
+    func beginPlanned(run: ApplyRun) async throws
     /// Records a change's new state in a run, with the facility's answer or the error, if any.
     func record(runID: String, changeID: String, state: ChangeState, detail: String?) async throws
     /// The ids of changes of this plan confirmed in any run.
@@ -60,6 +63,16 @@ public protocol ApplyJournal: Sendable {
     func attemptedChangeIDs(planID: String) async throws -> Set<String>
     /// Records how a run ended.
     func finish(run: ApplyRun, outcome: ApplyOutcome) async throws
+}
+
+extension ApplyJournal {
+    /// Begins the run, then records each change as planned, one call at a time.
+    public func beginPlanned(run: ApplyRun) async throws {
+        try await begin(run: run)
+        for changeID in run.changeIDs {
+            try await record(runID: run.id, changeID: changeID, state: .planned, detail: nil)
+        }
+    }
 }
 
 /// An apply journal kept in memory, for tests and for runs that need no durability.

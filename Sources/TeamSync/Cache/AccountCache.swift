@@ -44,6 +44,12 @@ public final class AccountCache: Sendable {
         configuration.busyMode = .timeout(Self.defaultLockTimeout)
         configuration.foreignKeysEnabled = true
         configuration.label = "teamctl-cache"
+        configuration.prepareDatabase { db in
+            // Storing a snapshot inserts each group's members in one statement, which needs a statement
+            // journal; SQLite spills those over 64 KB to a temporary file (15,000 small writes on L).
+            // In memory they cost nothing of the sort.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
@@ -84,7 +90,8 @@ public final class AccountCache: Sendable {
         -> FacilitySnapshot
     {
         let content = snapshot.canonicalized()
-        let hash = try content.computeContentHash()
+        // Hashed as the groups are written below, so each group is encoded once for its row and the hash.
+        var hasher = try ContentHasher(canonical: content)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json(_ value: some Encodable) throws -> String {
@@ -98,7 +105,7 @@ public final class AccountCache: Sendable {
                         INSERT INTO snapshot (fetched_at, facility, caller, content_hash, missing_groups)
                         VALUES (?, ?, ?, ?, ?)
                         """,
-                    arguments: [at, content.facility, content.caller, hash, try json(content.missingGroups)])
+                    arguments: [at, content.facility, content.caller, "", try json(content.missingGroups)])
                 let id = db.lastInsertedRowID
                 if let user = content.user {
                     try db.execute(
@@ -129,6 +136,14 @@ public final class AccountCache: Sendable {
                         INSERT INTO observed_group (snapshot_id, fetched_at, name, gid, member_count, json)
                         VALUES (?, ?, ?, ?, ?, ?)
                         """)
+                // A group whose JSON the writer produced (plain names, no escapes) has its members read out
+                // of that JSON by SQLite: one statement per group instead of one per member.
+                let memberInsertFromJSON = try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO observed_group_member (snapshot_id, fetched_at, group_name, username, uid)
+                        SELECT ?, ?, ?, json_extract(value, '$.name'), json_extract(value, '$.uid')
+                        FROM json_each(?, '$.users')
+                        """)
                 let memberInsert = try db.cachedStatement(
                     sql: """
                         INSERT OR IGNORE INTO observed_group_member
@@ -136,9 +151,20 @@ public final class AccountCache: Sendable {
                         """)
                 for name in content.groups.keys.sorted() {
                     guard let group = content.groups[name] else { continue }
-                    try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
-                    for member in Set(group.users ?? []) {
-                        try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
+                    // Members go in in canonical order, so the rows enter the primary key's B-tree in order;
+                    // a username listed twice keeps its first row (the lowest uid).
+                    if let plain = GroupJSONWriter.json(group) {
+                        // No name needs escaping: the same bytes serve the row, the hash and the member rows.
+                        hasher.add(json: plain, named: name)
+                        let stored = String(decoding: plain, as: UTF8.self)
+                        try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, stored])
+                        try memberInsertFromJSON.execute(arguments: [id, at, name, stored])
+                    } else {
+                        try hasher.add(group, named: name)
+                        try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                        for member in group.users ?? [] {
+                            try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
+                        }
                     }
                 }
                 try Self.recordSeenMembers(snapshotID: id, facility: content.facility, db)
@@ -150,6 +176,8 @@ public final class AccountCache: Sendable {
                             """,
                         arguments: [id, position, at, client.clientId, client.name, client.expiresAt, try json(client)])
                 }
+                try db.execute(
+                    sql: "UPDATE snapshot SET content_hash = ? WHERE id = ?", arguments: [hasher.finalize(), id])
                 var stored = content
                 stored.id = id
                 return stored

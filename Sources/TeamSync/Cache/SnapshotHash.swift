@@ -26,20 +26,53 @@ extension FacilitySnapshot {
     /// encoded into one buffer: that buffer was most of a large refresh's peak memory.
     public func computeContentHash() throws -> String {
         let content = canonicalized()
-        let encoder = JSONEncoder()
+        var hasher = try ContentHasher(canonical: content)
+        for name in content.groups.keys.sorted() {
+            guard let group = content.groups[name] else { continue }
+            try hasher.add(group, named: name)
+        }
+        return hasher.finalize()
+    }
+}
+
+/// Feeds a canonical snapshot to SHA-256 in the order ``FacilitySnapshot/computeContentHash()`` reads it:
+/// the header when created, then each group in name order. The cache's store feeds it as it writes each
+/// group's row, so every group is encoded once for both.
+struct ContentHasher {
+    private var sha = SHA256()
+    private let encoder: JSONEncoder
+
+    /// Starts the hash of `content`, which must be canonical, with everything but its groups.
+    init(canonical content: FacilitySnapshot) throws {
+        encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var hasher = SHA256()
-        hasher.update(
+        sha.update(
             data: try encoder.encode(
                 HashedHeader(
                     facility: content.facility, caller: content.caller, user: content.user,
                     projects: content.projects, roles: content.roles, missingGroups: content.missingGroups,
                     clients: content.clients)))
-        for name in content.groups.keys.sorted() {
-            hasher.update(data: Data([0x1E]) + Data(name.utf8) + Data([0x1F]))
-            hasher.update(data: try encoder.encode(content.groups[name]))
+    }
+
+    /// Adds the next group (in name order) with its canonical JSON as `JSONEncoder` writes it with
+    /// `.sortedKeys` and `.withoutEscapingSlashes`.
+    mutating func add(_ group: GroupStats, named name: String) throws {
+        if let json = GroupJSONWriter.json(group) {
+            add(json: json, named: name)
+        } else {
+            add(json: try encoder.encode(group), named: name)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Adds the next group (in name order) from JSON already written (by ``GroupJSONWriter``).
+    mutating func add(json: some DataProtocol, named name: String) {
+        sha.update(data: [0x1E] + Array(name.utf8) + [0x1F])
+        sha.update(data: json)
+    }
+
+    /// The hash, as lower-case hex.
+    func finalize() -> String {
+        sha.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -147,6 +147,7 @@ public struct SFAPIClient: Sendable {
     private func decode<T: Decodable>(
         _ type: T.Type, _ response: HTTPResponse, path: String, operation: String, method: HTTPMethod = .get
     ) throws -> T {
+        if let fast = Self.readFast(T.self, from: response.body) { return fast }
         do {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {
@@ -154,6 +155,14 @@ public struct SFAPIClient: Sendable {
                 operation: operation, method: method, path: url(path, query: []).requestPath, status: response.status,
                 detail: "the answer does not match the SFAPI v1.2 schema (\(Self.describe(error)))")
         }
+    }
+
+    /// Groups, the bulk of a refresh, read without `JSONDecoder` when the body is in the plain shape the
+    /// facility sends; nil sends the body through `JSONDecoder` (same result, or its error).
+    private static func readFast<T>(_ type: T.Type, from body: Data) -> T? {
+        if T.self == GroupStats.self { return GroupJSONReader.group(body) as? T }
+        if T.self == GroupList.self { return GroupJSONReader.groupList(body).map(GroupList.init(groups:)) as? T }
+        return nil
     }
 
     /// Sends one call with retries and token renewal; returns a 2xx response or throws.
