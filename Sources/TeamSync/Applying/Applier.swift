@@ -44,7 +44,14 @@ public struct Applier: Sendable {
 
     /// Applies `plan`. Never throws: every problem ends up in the report, and `report.failed` says
     /// whether the command should exit non-zero.
-    public func apply(_ plan: Plan, options: ApplyOptions = ApplyOptions()) async -> ApplyReport {
+    ///
+    /// `preflight` is the caller's own read-only check before any write (for example that the plan was made
+    /// by the same person); it runs together with the status and basis reads, and a reason it returns refuses
+    /// the plan like theirs do.
+    public func apply(
+        _ plan: Plan, options: ApplyOptions = ApplyOptions(),
+        preflight: @escaping @Sendable () async -> String? = { nil }
+    ) async -> ApplyReport {
         func refuse(_ reason: String) -> ApplyReport {
             log.error("apply refused", metadata: ["plan": "\(plan.planID)", "reason": "\(reason)"])
             return ApplyReport(
@@ -70,14 +77,15 @@ public struct Applier: Sendable {
             return ApplyReport(
                 planID: plan.planID, runID: nil, outcome: .succeeded, results: plan.changes.map(earlier))
         }
-        // Both are reads, so they go out together (one round trip fewer); the status is still reported
-        // first, and neither lets a write through.
+        // All are reads, so they go out together (round trips fewer); they are still reported in this order,
+        // and none lets a write through.
+        async let preflightCheck = preflight()
         async let statusCheck: String? = options.ignoreStatus ? nil : statusProblem()
         async let basisCheck: String? =
             options.verifyBasis
             ? basisProblem(plan, confirmed: confirmed, attempted: attempted, options: options) : nil
-        let (statusIssue, basisIssue) = await (statusCheck, basisCheck)
-        if let problem = statusIssue ?? basisIssue { return refuse(problem) }
+        let (preflightIssue, statusIssue, basisIssue) = await (preflightCheck, statusCheck, basisCheck)
+        if let problem = preflightIssue ?? statusIssue ?? basisIssue { return refuse(problem) }
         if options.dryRun {
             let results = plan.changes.map {
                 confirmed.contains($0.id) ? earlier($0) : ApplyReport.ChangeResult(change: $0, outcome: .wouldApply)

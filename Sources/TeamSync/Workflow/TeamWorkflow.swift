@@ -91,16 +91,24 @@ public struct TeamWorkflow: Sendable {
         }
         let lock = try ApplyLock.acquire(cachePath: cache.path)
         defer { lock.release() }
-        if saved {
-            let caller = try await context.client.currentUser().name
-            if caller != plan.basis.caller { throw WorkflowError.wrongCaller(plan: plan.basis.caller, current: caller) }
+        // A saved plan must be applied by the person who made it; asking the facility is a read, so it goes
+        // out with the applier's status and basis reads.
+        let sameCaller: @Sendable () async -> String? = { [client = context.client, expected = plan.basis.caller] in
+            guard saved else { return nil }
+            do {
+                let caller = try await client.currentUser().name
+                return caller == expected ? nil : WorkflowError.wrongCaller(plan: expected, current: caller).description
+            } catch {
+                return "could not ask the facility who you are (\(error)); nothing was sent"
+            }
         }
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
         let applier = Applier(provider: context.provider, journal: journal, now: now, log: log)
         let report = await applier.apply(
             plan,
             options: ApplyOptions(
-                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: dryRun))
+                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: dryRun),
+            preflight: sameCaller)
         if let runID = report.runID, !dryRun {
             try? await journal.attach(plan: try plan.jsonData(), to: runID)
         }

@@ -85,6 +85,17 @@ struct ApplierTests {
         #expect(await journal.runs.isEmpty)
     }
 
+    @Test func aPreflightRefusalStopsBeforeAnyWriteAndIsReportedFirst() async throws {
+        let (facility, journal, applier) = setUp()
+        await facility.setStatus(.degraded)
+        let report = await applier.apply(plan(for: startState), preflight: { "the plan was made by someone else" })
+        #expect(report.outcome == .refused)
+        #expect(report.refusal == "the plan was made by someone else")
+        #expect(await facility.calls.contains("status"), "the preflight went out with the other reads")
+        #expect(await facility.writeCalls.isEmpty)
+        #expect(await journal.runs.isEmpty)
+    }
+
     @Test func ignoreStatusSkipsTheCheck() async throws {
         let (facility, _, applier) = setUp()
         await facility.setStatus(.unavailable)
