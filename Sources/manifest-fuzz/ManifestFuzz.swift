@@ -73,7 +73,8 @@ enum ManifestFuzz {
             // mark; the composer keeps it (and the checker then refuses the invisible character). Compare without.
             func comparable(_ outline: String) -> String { outline.replacingOccurrences(of: "'\u{FEFF}", with: "'") }
             let (mine, yams) = (comparable(node?.outline ?? "none"), comparable(yamsNode.map(outline) ?? "none"))
-            return mine == yams ? [] : ["the composer's tree differs from Yams': \(mine.prefix(300)) vs \(yams.prefix(300))"]
+            return mine == yams
+                ? [] : ["the composer's tree differs from Yams': \(mine.prefix(300)) vs \(yams.prefix(300))"]
         case (.failure, .failure), (.success, .failure(YamlError.duplicatedKeysInMapping)):
             return []
         case (.failure(let error), .success):
@@ -87,9 +88,11 @@ enum ManifestFuzz {
     static func outline(_ node: Yams.Node) -> String {
         let at = node.mark.map { "@\($0.line):\($0.column)" } ?? "@?"
         switch node {
-        case .scalar(let scalar): return (scalar.style == .plain || scalar.style == .any ? "" : "q") + "'\(scalar.string)'\(at)"
+        case .scalar(let scalar):
+            return (scalar.style == .plain || scalar.style == .any ? "" : "q") + "'\(scalar.string)'\(at)"
         case .sequence(let items): return "[" + items.map(outline).joined(separator: ", ") + "]\(at)"
-        case .mapping(let pairs): return "{" + pairs.map { outline($0.key) + ": " + outline($0.value) }.joined(separator: ", ") + "}\(at)"
+        case .mapping(let pairs):
+            return "{" + pairs.map { outline($0.key) + ": " + outline($0.value) }.joined(separator: ", ") + "}\(at)"
         case .alias: return "*alias"
         }
     }

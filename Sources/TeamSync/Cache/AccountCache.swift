@@ -161,7 +161,9 @@ public final class AccountCache: Sendable {
                         try memberInsertFromJSON.execute(arguments: [id, at, name, stored])
                     } else {
                         try hasher.add(group, named: name)
-                        try groupInsert.execute(arguments: [id, at, name, group.gid, group.users?.count, try json(group)])
+                        try groupInsert.execute(arguments: [
+                            id, at, name, group.gid, group.users?.count, try json(group),
+                        ])
                         for member in group.users ?? [] {
                             try memberInsert.execute(arguments: [id, at, name, member.name, member.uid])
                         }

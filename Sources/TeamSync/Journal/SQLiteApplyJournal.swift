@@ -130,7 +130,9 @@ public struct SQLiteApplyJournal: ApplyJournal {
                     """,
                 arguments: [limit])
             return rows.map { row in
-                let ids = (try? JSONDecoder().decode([String].self, from: Data((row["change_ids"] as String? ?? "[]").utf8))) ?? []
+                let ids =
+                    (try? JSONDecoder().decode([String].self, from: Data((row["change_ids"] as String? ?? "[]").utf8)))
+                    ?? []
                 return RunSummary(
                     id: row["id"], planID: row["plan_id"], startedAt: row["started_at"], finishedAt: row["finished_at"],
                     provider: row["provider"], outcome: row["outcome"], confirmed: row["confirmed"],

@@ -35,7 +35,9 @@ struct ManifestParser {
         let loaded = parser.run(text)
         // Checking walks the tree section by section; report like a compiler, top to bottom (ties keep their order).
         parser.diagnostics = parser.diagnostics.enumerated()
-            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
             .map(\.element)
         if parser.droppedDiagnostics > 0 {
             parser.diagnostics.append(

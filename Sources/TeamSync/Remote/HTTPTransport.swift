@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An HTTP method teamctl uses.
@@ -22,7 +22,8 @@ public struct HTTPRequest: Sendable, Hashable {
     public var timeout: Double
 
     /// Creates a request.
-    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Double = 30) {
+    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Double = 30)
+    {
         self.method = method
         self.url = url
         self.headers = headers

@@ -59,7 +59,9 @@ public struct TeamWorkflow: Sendable {
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
         // Everyone the history showed in each project's groups (its manifest's and its default group).
-        let groupsByProject = manifests.map { ($0.manifest.project, Set($0.manifest.groups.keys).union([$0.manifest.project])) }
+        let groupsByProject = manifests.map {
+            ($0.manifest.project, Set($0.manifest.groups.keys).union([$0.manifest.project]))
+        }
         let seen = try cache.usernamesEverSeen(
             inGroups: Array(groupsByProject.reduce(into: Set<String>()) { $0.formUnion($1.1) }).sorted(),
             facility: facility)
@@ -126,7 +128,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSnapshot(let facility, let cache):
-            return "no snapshot of \(facility) in \(cache) yet; run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"
+            return
+                "no snapshot of \(facility) in \(cache) yet; run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"
         case .snapshotLacksGroups(let names, let id):
             return "snapshot \(id) was taken without reading group(s) \(names.joined(separator: ", ")); "
                 + "run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"

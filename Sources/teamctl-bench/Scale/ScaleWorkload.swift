@@ -31,7 +31,8 @@ extension ScaleSize {
         guard counts.count == 3, counts.allSatisfy({ $0 > 0 }), counts[2] >= counts[0], counts[1] >= 2 else {
             return nil
         }
-        self.init(name: "\(counts[0])x\(counts[1])x\(counts[2])", projects: counts[0], users: counts[1], groups: counts[2])
+        self.init(
+            name: "\(counts[0])x\(counts[1])x\(counts[2])", projects: counts[0], users: counts[1], groups: counts[2])
     }
 }
 

@@ -55,7 +55,8 @@ struct Apply: AsyncParsableCommand {
             }
             workflow = try connection.makeWorkflow(facility: plan.basis.facility, dryRun: dryRun)
         } else {
-            (plan, workflow) = try await planning.plan(files: file, connection: connection, refresh: true, dryRun: dryRun)
+            (plan, workflow) = try await planning.plan(
+                files: file, connection: connection, refresh: true, dryRun: dryRun)
         }
         print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
         if !plan.refusals.isEmpty {
@@ -63,12 +64,15 @@ struct Apply: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if plan.changes.isEmpty {
-            print(plan.manualItems.isEmpty ? "Nothing to apply." : "Nothing to apply through the API; the manual items above remain.")
+            print(
+                plan.manualItems.isEmpty
+                    ? "Nothing to apply." : "Nothing to apply through the API; the manual items above remain.")
             return
         }
         if !dryRun && !yes {
             guard Terminal.stdinIsTTY else {
-                throw CLIError("apply changes the facility and no terminal is attached to confirm; pass --yes (or --dry-run)")
+                throw CLIError(
+                    "apply changes the facility and no terminal is attached to confirm; pass --yes (or --dry-run)")
             }
             guard Terminal.confirm("Apply these \(plan.changes.count) change(s) to \(plan.basis.facility)?") else {
                 throw CLIError("apply cancelled; nothing was sent")

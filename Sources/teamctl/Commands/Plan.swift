@@ -45,7 +45,9 @@ struct Plan: AsyncParsableCommand {
         case .json: print(try PlanRenderer.json(plan))
         case .markdown: print(PlanRenderer.markdown(plan), terminator: "")
         }
-        if let out, format == .text { Terminal.warn("Saved the plan to \(out). Apply exactly it with: teamctl apply \(out)") }
+        if let out, format == .text {
+            Terminal.warn("Saved the plan to \(out). Apply exactly it with: teamctl apply \(out)")
+        }
         if !plan.refusals.isEmpty {
             for refusal in plan.refusals { Terminal.warn("error: \(refusal)") }
             throw ExitCode(1)

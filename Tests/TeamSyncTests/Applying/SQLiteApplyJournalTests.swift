@@ -9,7 +9,10 @@ struct SQLiteApplyJournalTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try AccountCache(path: directory.appendingPathComponent("cache.sqlite").path)
-        return (SQLiteApplyJournal(dbWriter: cache.dbWriter, now: { Date(timeIntervalSince1970: 1_800_000_000) }), cache, directory)
+        return (
+            SQLiteApplyJournal(dbWriter: cache.dbWriter, now: { Date(timeIntervalSince1970: 1_800_000_000) }), cache,
+            directory
+        )
     }
 
     @Test func beginPlannedRecordsTheRunAndEveryChangeAsPlannedInOneStep() async throws {

@@ -10,7 +10,9 @@ import Testing
 /// what `JSONEncoder` gave, so a stored row reads the same and the same state keeps the same hash.
 struct GroupJSONWriterTests {
     static let plainGroups: [GroupStats] = [
-        GroupStats(gid: 70001, name: "m1000g0", users: [UserStats(uid: 100_000, name: "pi"), UserStats(uid: 1, name: "u-1_x.y")]),
+        GroupStats(
+            gid: 70001, name: "m1000g0",
+            users: [UserStats(uid: 100_000, name: "pi"), UserStats(uid: 1, name: "u-1_x.y")]),
         GroupStats(gid: 0, name: "empty", users: []),
         GroupStats(gid: -5, name: "no users", users: nil),
         GroupStats(gid: Int.max, name: "~!@#$%^&*()[]{}<>?,.;:'`|= +", users: [UserStats(uid: Int.min, name: "min")]),
@@ -93,7 +95,8 @@ struct GroupJSONWriterTests {
         #expect(try snapshot.computeContentHash() == reference)
 
         let rows = try cache.dbWriter.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, json FROM observed_group WHERE snapshot_id = ?", arguments: [stored.id])
+            try Row.fetchAll(
+                db, sql: "SELECT name, json FROM observed_group WHERE snapshot_id = ?", arguments: [stored.id])
         }
         #expect(rows.count == groups.count)
         for row in rows {
@@ -123,7 +126,8 @@ struct GroupJSONWriterTests {
         let stored = try cache.store(snapshot)
         let rows = try cache.dbWriter.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT group_name, username, uid FROM observed_group_member WHERE snapshot_id = ? ORDER BY rowid",
+                db,
+                sql: "SELECT group_name, username, uid FROM observed_group_member WHERE snapshot_id = ? ORDER BY rowid",
                 arguments: [stored.id])
         }
         #expect(rows.map { $0["group_name"] as String } == [groupName, groupName, groupName])

@@ -14,7 +14,8 @@ struct SeenMembersTests {
         return directory.appendingPathComponent("cache.sqlite").path
     }
 
-    static func snapshot(at time: Double, facility: String = "nersc", _ groups: [String: [String]]) -> FacilitySnapshot {
+    static func snapshot(at time: Double, facility: String = "nersc", _ groups: [String: [String]]) -> FacilitySnapshot
+    {
         var stats: [String: GroupStats] = [:]
         for (name, users) in groups {
             stats[name] = GroupStats(

@@ -117,7 +117,10 @@ struct HostileManifestTests {
         let found = diagnostics(yaml)
         let limit = ManifestLimits.standard.maxDiagnosticsPerFile
         #expect(found.count == limit + 1)
-        #expect(found.prefix(limit).allSatisfy { $0.message == "duplicate key 'alice'" && $0.hint == "first defined at line 4" })
+        #expect(
+            found.prefix(limit).allSatisfy {
+                $0.message == "duplicate key 'alice'" && $0.hint == "first defined at line 4"
+            })
         #expect(found.prefix(limit).map(\.line) == Array(5..<(5 + limit)))
         #expect(found.last?.message == "\(4_999 - limit) more problems not shown")
     }
@@ -144,7 +147,8 @@ extension HostileManifestTests {
 extension HostileManifestTests {
     @Test func flowNestingThatHidesFromThePreScanIsStoppedByTheParser() {
         // A "]" inside quotes makes the pre-scan's bracket count stay flat; libyaml still stops at 1000 levels.
-        let yaml = "version: 1\nproject: m1\nmembers: " + String(repeating: "[\"]\", ", count: 10_000) + "x"
+        let yaml =
+            "version: 1\nproject: m1\nmembers: " + String(repeating: "[\"]\", ", count: 10_000) + "x"
             + String(repeating: "]", count: 10_000) + "\n"
         let found = diagnostics(yaml)
         #expect(found.count == 1)

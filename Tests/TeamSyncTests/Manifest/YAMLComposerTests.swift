@@ -60,8 +60,11 @@ struct YAMLComposerTests {
     }
 
     @Test func aSecondDocumentIsReportedWhereItStarts() {
-        #expect(throws: YAMLSyntaxError(kind: .anotherDocument, problem: "found another document",
-                                        position: SourcePosition(line: 3, column: 1))) {
+        #expect(
+            throws: YAMLSyntaxError(
+                kind: .anotherDocument, problem: "found another document",
+                position: SourcePosition(line: 3, column: 1))
+        ) {
             try YAMLComposer.singleDocument(in: "a: 1\nb: 2\n---\nc: 3\n")
         }
     }
