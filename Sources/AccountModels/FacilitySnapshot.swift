@@ -44,7 +44,8 @@ public struct FacilitySnapshot: Sendable, Codable, Hashable {
 
     /// The caller's Iris role in a project, if they have one.
     public func callerRole(in repoName: String) -> IrisRole? {
-        let raw = roles.first { $0.repo_name == repoName }?.iris_role
+        let raw =
+            roles.first { $0.repo_name == repoName }?.iris_role
             ?? projects.first { $0.repo_name == repoName }?.iris_role
         return raw.flatMap(IrisRole.init(rawValue:))
     }

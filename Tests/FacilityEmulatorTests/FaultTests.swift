@@ -25,7 +25,9 @@ struct FaultTests {
             // Ten requests at once with one allowed per second: unless they straggle over ten separate
             // seconds (not even a badly loaded machine takes that long), some must be refused.
             let responses = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
-                for _ in 0..<10 { group.addTask { try await emulator.api(.get, "/account/groups", token: "dev-alice") } }
+                for _ in 0..<10 {
+                    group.addTask { try await emulator.api(.get, "/account/groups", token: "dev-alice") }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             let statuses = responses.map(\.status)

@@ -11,8 +11,10 @@ struct RefreshCommandTests {
         defer { Task { await server.shutdown() } }
         let directory = try RefreshFixture.tempDirectory()
         let manifest = directory + "/team.yaml"
-        try "version: 1\nproject: m1234\nmembers:\n  alice: {role: pi}\ngroups:\n  m1234x: {members: all}\n  newgrp: {members: all}\n".write(
-            toFile: manifest, atomically: true, encoding: .utf8)
+        try
+            "version: 1\nproject: m1234\nmembers:\n  alice: {role: pi}\ngroups:\n  m1234x: {members: all}\n  newgrp: {members: all}\n"
+            .write(
+                toFile: manifest, atomically: true, encoding: .utf8)
         let cachePath = directory + "/cache.sqlite"
         let run = try await RefreshFixture.runTeamctl(
             ["refresh", "-f", manifest], server: server,

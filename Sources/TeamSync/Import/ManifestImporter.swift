@@ -33,8 +33,9 @@ public enum ManifestImporter {
     public static func importManifest(
         project: String, from snapshot: FacilitySnapshot, groupNames: [String]? = nil, facility: String? = nil
     ) throws -> Result {
-        guard snapshot.projects.contains(where: { $0.repo_name == project })
-            || snapshot.roles.contains(where: { $0.repo_name == project })
+        guard
+            snapshot.projects.contains(where: { $0.repo_name == project })
+                || snapshot.roles.contains(where: { $0.repo_name == project })
         else {
             throw ImportError.unknownProject(project, known: snapshot.projects.map(\.repo_name))
         }
@@ -70,7 +71,9 @@ public enum ManifestImporter {
         {
             header.append("# Project \(manifest.project): \(oneLine(description))")
         }
-        let gids = manifest.groups.keys.sorted().compactMap { name in snapshot.groups[name].map { "\(name) (gid \($0.gid))" } }
+        let gids = manifest.groups.keys.sorted().compactMap { name in
+            snapshot.groups[name].map { "\(name) (gid \($0.gid))" }
+        }
         if !gids.isEmpty { header.append("# Groups: \(gids.joined(separator: ", ")).") }
         header += [
             "#",

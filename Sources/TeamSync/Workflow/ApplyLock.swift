@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One apply at a time per cache: an exclusive `flock` on `<cache>.apply.lock`, taken without waiting.
@@ -24,7 +24,10 @@ public final class ApplyLock: Sendable {
             var buffer = [UInt8](repeating: 0, count: 32)
             let count = pread(fd, &buffer, 31, 0)
             close(fd)
-            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            let holder =
+                count > 0
+                ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                : "?"
             throw ApplyLockError.busy(cachePath: cachePath, holderPID: holder)
         }
         let pid = Data("\(getpid())\n".utf8)
@@ -48,7 +51,8 @@ public enum ApplyLockError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .busy(let cache, let pid):
-            return "another teamctl apply (pid \(pid)) is running on \(cache); wait for it to finish, then run apply again"
+            return
+                "another teamctl apply (pid \(pid)) is running on \(cache); wait for it to finish, then run apply again"
         case .cannotOpen(let path, let reason):
             return "cannot open the apply lock \(path): \(reason)"
         }

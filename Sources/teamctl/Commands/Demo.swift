@@ -36,7 +36,8 @@ struct Demo: AsyncParsableCommand {
             print(color ? "\n\u{1B}[1m\(line)\u{1B}[0m" : "\n\(line)")
         }
         for path in [seed, manifest] where !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("\(path) not found: run 'teamctl demo' from the repository root, or pass --seed and --manifest")
+            throw CLIError(
+                "\(path) not found: run 'teamctl demo' from the repository root, or pass --seed and --manifest")
         }
         let day = today ?? CalendarDay.today(at: Date())
 
@@ -46,7 +47,8 @@ struct Demo: AsyncParsableCommand {
         guard diagnostics.allSatisfy({ $0.severity != .error }), !loaded.isEmpty else {
             throw CLIError("\(manifest) does not validate; fix the errors above")
         }
-        print("\(manifest): ok (\(loaded[0].manifest.members.count) members, \(loaded[0].manifest.groups.count) groups)")
+        print(
+            "\(manifest): ok (\(loaded[0].manifest.members.count) members, \(loaded[0].manifest.groups.count) groups)")
 
         let facilitySeed = try EmulatorSeed.load(path: seed)
         let server = try await EmulatorServer.start(seed: facilitySeed)
@@ -77,13 +79,16 @@ struct Demo: AsyncParsableCommand {
         let pi = manifests[0].manifest.members.filter { $0.value.role == .pi }.keys.sorted().first
         guard let token = facilitySeed.tokens.first(where: { $0.user == pi })?.token ?? facilitySeed.tokens.first?.token
         else { throw CLIError("\(seed) has no static token to act with; add one under 'tokens:'") }
-        print("emulator listening on \(server.baseURL.absoluteString); acting as \(pi ?? "the seed's first token") with a static token")
+        print(
+            "emulator listening on \(server.baseURL.absoluteString); acting as \(pi ?? "the seed's first token") with a static token"
+        )
 
         let settings = ConnectionSettings(
             profile: manifests[0].manifest.facility ?? "nersc", apiURL: server.apiBaseURL, tokenURL: server.tokenURL,
             cachePath: cachePath, concurrency: 8, accessToken: token)
         let context = TeamctlContext(settings: settings)
-        let workflow = TeamWorkflow(context: context, cache: try AccountCache(path: cachePath), toolVersion: TeamCtlVersion.current)
+        let workflow = TeamWorkflow(
+            context: context, cache: try AccountCache(path: cachePath), toolVersion: TeamCtlVersion.current)
 
         step(2, "teamctl refresh -f \(manifest)")
         let started = Date()
@@ -103,14 +108,17 @@ struct Demo: AsyncParsableCommand {
         if report.failed { throw CLIError("the demo's apply failed; see above") }
 
         step(5, "teamctl plan -f \(manifest)   (again: nothing left for the API to do)")
-        let again = try await workflow.plan(manifests, against: try await workflow.snapshot(for: manifests, refresh: true), today: day)
+        let again = try await workflow.plan(
+            manifests, against: try await workflow.snapshot(for: manifests, refresh: true), today: day)
         print(PlanRenderer.summaryLine(again))
         guard again.changes.isEmpty else {
             print(PlanRenderer.text(again, color: Terminal.useColor), terminator: "")
             throw CLIError("the second plan is not empty: apply did not converge")
         }
         if !again.manualItems.isEmpty {
-            print("The \(again.manualItems.count) manual item(s) stay listed until done in Iris (SFAPI v1.2 cannot make them).")
+            print(
+                "The \(again.manualItems.count) manual item(s) stay listed until done in Iris (SFAPI v1.2 cannot make them)."
+            )
         }
 
         step(6, "teamctl usage --project \(project)   (after a week of simulated use)")
@@ -130,6 +138,8 @@ struct Demo: AsyncParsableCommand {
         print(UsageRenderer.table(usage, color: Terminal.useColor), terminator: "")
 
         let mutations = await server.requestLog().filter { $0.method != "GET" && !$0.path.hasSuffix("/token") }
-        print("\nDone: the emulator received \(mutations.count) change request(s), one per created group and at most one add and one remove per changed group.")
+        print(
+            "\nDone: the emulator received \(mutations.count) change request(s), one per created group and at most one add and one remove per changed group."
+        )
     }
 }

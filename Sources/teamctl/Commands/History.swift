@@ -27,7 +27,9 @@ struct History: AsyncParsableCommand {
             print("run \(id)")
             for event in events {
                 let detail = event.detail.map { ": \($0)" } ?? ""
-                print("  \(TeamSync.Plan.isoTimestamp(event.at))  \(event.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(event.changeID)\(detail)")
+                print(
+                    "  \(TeamSync.Plan.isoTimestamp(event.at))  \(event.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(event.changeID)\(detail)"
+                )
             }
             return
         }
@@ -41,9 +43,11 @@ struct History: AsyncParsableCommand {
             let outcome = run.outcome ?? "unfinished"
             print(
                 [
-                    String(run.id.prefix(8)), TeamSync.Plan.isoTimestamp(run.startedAt).padding(toLength: 20, withPad: " ", startingAt: 0),
+                    String(run.id.prefix(8)),
+                    TeamSync.Plan.isoTimestamp(run.startedAt).padding(toLength: 20, withPad: " ", startingAt: 0),
                     outcome.padding(toLength: 11, withPad: " ", startingAt: 0),
-                    String(run.changes).leftPadded(7), String(run.confirmed).leftPadded(9), String(run.failed).leftPadded(6),
+                    String(run.changes).leftPadded(7), String(run.confirmed).leftPadded(9),
+                    String(run.failed).leftPadded(6),
                     String(run.planID.prefix(12)),
                 ].joined(separator: "  "))
         }

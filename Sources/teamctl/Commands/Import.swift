@@ -48,7 +48,9 @@ struct Import: AsyncParsableCommand {
         }
         let unknown = group.filter { snapshot.groups[$0] == nil }
         if !unknown.isEmpty {
-            throw CLIError("group(s) \(unknown.joined(separator: ", ")) not visible to \(snapshot.caller); you can import only groups you belong to")
+            throw CLIError(
+                "group(s) \(unknown.joined(separator: ", ")) not visible to \(snapshot.caller); you can import only groups you belong to"
+            )
         }
         let result = try ManifestImporter.importManifest(
             project: project, from: snapshot, groupNames: group.isEmpty ? nil : group,
@@ -57,11 +59,13 @@ struct Import: AsyncParsableCommand {
         let check = ManifestLoader.validate(text: result.yaml, file: output ?? "<import>", today: .today(at: Date()))
         let errors = check.diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            throw CLIError("the imported manifest would not validate:\n" + errors.map(\.description).joined(separator: "\n"))
+            throw CLIError(
+                "the imported manifest would not validate:\n" + errors.map(\.description).joined(separator: "\n"))
         }
         try Terminal.write(result.yaml, to: output)
         if let output, output != "-" {
-            Terminal.warn("wrote \(output): \(result.manifest.members.count) members, \(result.manifest.groups.count) groups")
+            Terminal.warn(
+                "wrote \(output): \(result.manifest.members.count) members, \(result.manifest.groups.count) groups")
         }
     }
 }

@@ -26,7 +26,8 @@ struct Usage: AsyncParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.")
+    @Option(
+        help: "Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.")
     var warnAt: Double?
 
     @Option(help: "The month the allocation year starts, 1-12 (NERSC: 1).")
@@ -38,7 +39,9 @@ struct Usage: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        if AllocationYear(startMonth: yearStartMonth) == nil { throw ValidationError("--year-start-month must be 1 to 12") }
+        if AllocationYear(startMonth: yearStartMonth) == nil {
+            throw ValidationError("--year-start-month must be 1 to 12")
+        }
         if let warnAt, !(0...1000).contains(warnAt) { throw ValidationError("--warn-at is a percentage, e.g. 80") }
     }
 
@@ -48,7 +51,9 @@ struct Usage: AsyncParsableCommand {
         if refresh { _ = try await workflow.snapshot(for: [], refresh: true) }
         let snapshots = try workflow.cache.snapshots(facility: workflow.facility, since: nil)
         guard !snapshots.isEmpty else {
-            throw CLIError("no snapshots of \(workflow.facility) in \(workflow.cache.path) yet; run 'teamctl refresh' or pass --refresh")
+            throw CLIError(
+                "no snapshots of \(workflow.facility) in \(workflow.cache.path) yet; run 'teamctl refresh' or pass --refresh"
+            )
         }
         let report = UsageReport.build(
             snapshots: snapshots, projects: project, since: since, now: Date(),

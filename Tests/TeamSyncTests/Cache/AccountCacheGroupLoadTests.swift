@@ -11,11 +11,13 @@ struct AccountCacheGroupLoadTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try AccountCache(path: directory.appendingPathComponent("cache.sqlite").path)
         let groups: [String: GroupStats] = [
-            "plain": GroupStats(gid: 1, name: "plain", users: [UserStats(uid: 2, name: "bob"), UserStats(uid: 1, name: "al")]),
+            "plain": GroupStats(
+                gid: 1, name: "plain", users: [UserStats(uid: 2, name: "bob"), UserStats(uid: 1, name: "al")]),
             "empty": GroupStats(gid: 2, name: "empty", users: []),
             "nousers": GroupStats(gid: 3, name: "nousers", users: nil),
             // The same person listed twice: the member rows hold one, so the stored JSON is used.
-            "twice": GroupStats(gid: 4, name: "twice", users: [UserStats(uid: 5, name: "eve"), UserStats(uid: 5, name: "eve")]),
+            "twice": GroupStats(
+                gid: 4, name: "twice", users: [UserStats(uid: 5, name: "eve"), UserStats(uid: 5, name: "eve")]),
         ]
         let stored = try cache.store(
             FacilitySnapshot(fetchedAt: 100, facility: "nersc", caller: "al", groups: groups, missingGroups: ["gone"]))

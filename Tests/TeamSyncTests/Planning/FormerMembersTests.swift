@@ -21,7 +21,10 @@ struct FormerMembersTests {
             fetchedAt: 0, facility: "nersc", caller: "pi",
             projects: [ProjectStats(id: 1, description: "", repo_name: "m1", iris_role: "PI")],
             roles: [RoleStats(id: 1, description: "", repo_name: "m1", iris_role: "PI")],
-            groups: ["m1": GroupStats(gid: 1, name: "m1", users: [UserStats(uid: 1, name: "pi"), UserStats(uid: 2, name: "bob")])])
+            groups: [
+                "m1": GroupStats(
+                    gid: 1, name: "m1", users: [UserStats(uid: 1, name: "pi"), UserStats(uid: 2, name: "bob")])
+            ])
     }
 
     func plan(former: Set<String>, acknowledged: Set<String> = []) -> Plan {
