@@ -56,4 +56,24 @@ struct HistoryTests {
         #expect(ids.contains(checked), "an item a refresh can verify stays until the facility shows it done")
         #expect(ids.count == first.manualItems.count - 1)
     }
+
+    @Test func someoneRemovedFromEveryGroupKeepsAnItemToLeaveTheProject() async throws {
+        let harness = try await TeamctlHarness.examples()
+        defer { Task { await harness.shutdown() } }
+        let plan = ["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"]
+        let item = "m4812/roster/olduser/remove"
+        let before = try PlanJSON(try await harness.run(plan).stdout)
+        let verifiable = before.manualItems.first { $0["id"] as? String == item }?["verifiable"] as? Bool
+        #expect(verifiable == true, "olduser is still in the project's groups: a refresh can check the removal")
+
+        let apply = try await harness.run(["apply", "-f", "team.yaml", "--today", PlanApplyTests.today, "--yes"])
+        #expect(apply.status == 0, "\(apply.output)")
+
+        // Now no group shows olduser, so the roster the facility shows no longer has them, but the project
+        // may: the history keeps the item, as one no refresh can verify.
+        let after = try PlanJSON(try await harness.run(plan).stdout)
+        #expect(after.changes.isEmpty, "converged")
+        let kept = try #require(after.manualItems.first { $0["id"] as? String == item }, "\(after.manualItems)")
+        #expect(kept["verifiable"] as? Bool == false)
+    }
 }

@@ -37,22 +37,32 @@ extension AccountCache {
             arguments: [facility, id])
     }
 
-    /// For each of `groups`, everyone any stored snapshot of `facility` showed in it. One query, so a
-    /// plan over many manifests reads the summary once.
-    public func usernamesEverSeen(inGroups groups: [String], facility: String) throws -> [String: Set<String>] {
+    /// For each of `groups`, everyone any stored snapshot of `facility` showed in it; with `snapshotID`, only
+    /// those that snapshot does not show in it (the ones who left). One query, so a plan over many manifests
+    /// reads the summary once; the filtering is done by SQLite, so a plan decodes only the few who left.
+    public func usernamesEverSeen(
+        inGroups groups: [String], facility: String, notIn snapshotID: Int64? = nil
+    ) throws -> [String: Set<String>] {
         guard !groups.isEmpty else { return [:] }
         let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
         var arguments: StatementArguments = [facility]
         arguments += StatementArguments(groups)
-        return try dbWriter.read { [arguments] db in
+        var sql = """
+            SELECT s.group_name, s.username FROM seen_group_member s
+            WHERE s.facility = ? AND s.group_name IN (\(placeholders))
+            """
+        if let snapshotID {
+            sql += """
+
+                AND NOT EXISTS (
+                    SELECT 1 FROM observed_group_member m
+                    WHERE m.snapshot_id = ? AND m.group_name = s.group_name AND m.username = s.username)
+                """
+            arguments += [snapshotID]
+        }
+        return try dbWriter.read { [sql, arguments] db in
             var seen: [String: Set<String>] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT group_name, username FROM seen_group_member
-                    WHERE facility = ? AND group_name IN (\(placeholders))
-                    """,
-                arguments: arguments)
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try rows.next() {
                 seen[row[0] as String, default: []].insert(row[1] as String)
             }

@@ -58,13 +58,15 @@ public struct TeamWorkflow: Sendable {
         today: CalendarDay? = nil
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
-        // Everyone the history showed in each project's groups (its manifest's and its default group).
+        // Everyone the history showed in each project's groups (its manifest's and its default group) who is
+        // not in that group now. Those still in it are in the observed roster, which the planner subtracts
+        // anyway, so leaving them out changes nothing but the rows read.
         let groupsByProject = manifests.map {
             ($0.manifest.project, Set($0.manifest.groups.keys).union([$0.manifest.project]))
         }
         let seen = try cache.usernamesEverSeen(
             inGroups: Array(groupsByProject.reduce(into: Set<String>()) { $0.formUnion($1.1) }).sorted(),
-            facility: facility)
+            facility: facility, notIn: snapshot.id)
         var formerMembers: [String: Set<String>] = [:]
         for (project, groups) in groupsByProject {
             formerMembers[project] = groups.reduce(into: Set<String>()) { $0.formUnion(seen[$1] ?? []) }

@@ -55,6 +55,21 @@ struct SeenMembersTests {
         #expect(try cache.usernamesEverSeen(inGroups: [], facility: "nersc") == [:])
     }
 
+    @Test func withASnapshotOnlyThoseWhoLeftItsGroupsAreListed() throws {
+        let cache = try AccountCache(path: try Self.temporaryCachePath())
+        try cache.store(Self.snapshot(at: 1, ["g1": ["alice", "bob"], "g2": ["carol", "erin"]]))
+        try cache.store(Self.snapshot(at: 2, ["g1": ["bob", "carol"], "g2": ["erin"]]))
+        let latest = try #require(try cache.latestSnapshot(facility: "nersc"))
+        let left = try cache.usernamesEverSeen(inGroups: ["g1", "g2"], facility: "nersc", notIn: latest.id)
+        // carol moved from g2 to g1: she left g2 (the planner then finds her still in the project's roster).
+        #expect(left == ["g1": ["alice"], "g2": ["carol"]])
+        let everSeen = try cache.usernamesEverSeen(inGroups: ["g1", "g2"], facility: "nersc")
+        for (group, users) in everSeen {
+            let now = Set(latest.groups[group]?.memberNames ?? [])
+            #expect(left[group, default: []] == users.subtracting(now), "\(group)")
+        }
+    }
+
     @Test func aCacheFromBeforeTheSummaryIsFilledWhenOpened() throws {
         let path = try Self.temporaryCachePath()
         // Build the cache as the previous version left it: snapshots stored, no summary table yet.
