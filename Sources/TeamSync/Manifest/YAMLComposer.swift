@@ -109,9 +109,13 @@ package final class YAMLComposer {
                 pairs.append(YAMLNode.Pair(key: key, value: try node()))
             }
             return .mapping(pairs, at: start)
-        default:
-            // An alias: anchors are refused before composing (see `ManifestPreScan`), so none can resolve.
+        case YAML_ALIAS_EVENT:
+            // Anchors are refused before composing (see `ManifestPreScan`), so no alias can resolve.
             throw YAMLSyntaxError(problem: "found undefined alias", position: start)
+        default:
+            // libyaml's grammar puts only the node events above where a node starts.
+            throw YAMLSyntaxError(
+                problem: "found an unexpected event (\(event.pointee.type.rawValue))", position: start)
         }
     }
 
