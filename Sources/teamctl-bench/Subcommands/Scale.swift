@@ -39,6 +39,13 @@ extension BenchCommand {
         @Option(help: "The teamctl executable (default: next to this one).")
         var teamctl: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "A second teamctl executable (e.g. the previous release) measured side by side.",
+                discussion: "Each step runs the two in turn, run by run (A B A B ...), each with its own cache, so a "
+                    + "comparison holds while the machine's speed drifts; rows are marked (new) and (baseline)."))
+        var baseline: String?
+
         @Flag(help: "Keep the generated manifests, seed (seed.json) and caches, and print where they are.")
         var keep = false
 
@@ -66,8 +73,12 @@ extension BenchCommand {
                 throw ValidationError(
                     "no teamctl executable at \(executable); build it (swift build -c release) or pass --teamctl")
             }
+            if let baseline, !FileManager.default.isExecutableFile(atPath: baseline) {
+                throw ValidationError("no teamctl executable at \(baseline) (--baseline)")
+            }
             say(
-                "teamctl \(executable); \(runs) runs per step, median shown; latency \(latencyMs) ms, "
+                "teamctl \(executable)\(baseline.map { " against baseline \($0)" } ?? ""); \(runs) runs per step, "
+                    + "median shown; latency \(latencyMs) ms, "
                     + "concurrency \(concurrency), group size \(groupSize), overlap \(overlap), drift \(drift)")
             for size in try chosenSizes() {
                 try await measure(size, executable: executable)
@@ -120,9 +131,17 @@ extension BenchCommand {
                 "TEAMCTL_ACCESS_TOKEN": ScaleWorkload.token, "TEAMCTL_CONCURRENCY": String(concurrency),
                 "TEAMCTL_PROFILE": "", "NO_COLOR": "1",
             ]
-            func child(_ arguments: [String], stdout: String = "/dev/null") async throws -> ChildRun {
+            // The executables measured: the new one, and the baseline when given; each step runs them in turn.
+            let executables: [(label: String, path: String)] =
+                [(baseline == nil ? "" : " (new)", executable)] + (baseline.map { [(" (baseline)", $0)] } ?? [])
+            func child(
+                _ arguments: [String], stdout: String = "/dev/null", using path: String = executable,
+                cache: String? = nil
+            ) async throws -> ChildRun {
+                var environment = environment
+                if let cache { environment["TEAMCTL_CACHE"] = cache }
                 let result = try await ChildRun.run(
-                    executable, arguments, environment: environment, stdoutPath: stdout, workDirectory: directory)
+                    path, arguments, environment: environment, stdoutPath: stdout, workDirectory: directory)
                 guard result.status == 0 else {
                     throw ValidationError(
                         "teamctl \(arguments.joined(separator: " ")) exited \(result.status): "
@@ -134,65 +153,94 @@ extension BenchCommand {
             func bound(_ requests: Int) -> Double { latency * Double((requests + concurrency - 1) / concurrency) }
 
             var rows: [Row] = []
-            var validateRuns: [ChildRun] = []
-            for _ in 0..<runs { validateRuns.append(try await child(["validate", manifests.path, "--today", day])) }
-            rows.append(Row(step: "validate", runs: validateRuns))
+            var validateRuns: [[ChildRun]] = executables.map { _ in [] }
+            for _ in 0..<runs {
+                for (index, exe) in executables.enumerated() {
+                    validateRuns[index].append(
+                        try await child(["validate", manifests.path, "--today", day], using: exe.path))
+                }
+            }
+            for (index, exe) in executables.enumerated() {
+                rows.append(Row(step: "validate\(exe.label)", runs: validateRuns[index]))
+            }
 
             // refresh, then plan from the cache it warmed.
             let server = try await EmulatorServer.start(
                 seed: workload.seed, faults: FaultSettings(latencyMs: latencyMs))
             environment["TEAMCTL_API_URL"] = server.apiBaseURL.absoluteString
             environment["TEAMCTL_TOKEN_URL"] = server.tokenURL.absoluteString
-            environment["TEAMCTL_CACHE"] = directory.appendingPathComponent("cache.sqlite").path
-            var refreshRuns: [ChildRun] = []
-            var refreshCounts: Set<Int> = []
+            func cache(_ index: Int, _ name: String = "cache") -> String {
+                directory.appendingPathComponent("\(name)-\(index).sqlite").path
+            }
+            var refreshRuns: [[ChildRun]] = executables.map { _ in [] }
+            var refreshCounts: [Set<Int>] = executables.map { _ in [] }
             for _ in 0..<runs {
-                let before = await server.requestLog().count
-                refreshRuns.append(try await child(["refresh", "-f", manifests.path]))
-                refreshCounts.insert(await server.requestLog().count - before)
+                for (index, exe) in executables.enumerated() {
+                    let before = await server.requestLog().count
+                    refreshRuns[index].append(
+                        try await child(["refresh", "-f", manifests.path], using: exe.path, cache: cache(index)))
+                    refreshCounts[index].insert(await server.requestLog().count - before)
+                }
             }
             let refreshMinimum = workload.minimumRefreshRequests
-            rows.append(
-                Row(
-                    step: "refresh", runs: refreshRuns,
-                    requests:
-                        "\(refreshCounts.sorted().map(String.init).joined(separator: "/")) (min \(refreshMinimum))",
-                    bound: bound(refreshMinimum)))
-            var planRuns: [ChildRun] = []
-            for _ in 0..<runs {
-                let before = await server.requestLog().count
-                planRuns.append(try await child(["plan", "-f", manifests.path, "--no-refresh", "--today", day]))
-                let made = await server.requestLog().count - before
-                if made != 0 { say("note: plan --no-refresh made \(made) requests") }
+            for (index, exe) in executables.enumerated() {
+                rows.append(
+                    Row(
+                        step: "refresh\(exe.label)", runs: refreshRuns[index],
+                        requests: "\(refreshCounts[index].sorted().map(String.init).joined(separator: "/")) "
+                            + "(min \(refreshMinimum))",
+                        bound: bound(refreshMinimum)))
             }
-            rows.append(Row(step: "plan --no-refresh", runs: planRuns, requests: "0 (min 0)"))
+            var planRuns: [[ChildRun]] = executables.map { _ in [] }
+            for _ in 0..<runs {
+                for (index, exe) in executables.enumerated() {
+                    let before = await server.requestLog().count
+                    planRuns[index].append(
+                        try await child(
+                            ["plan", "-f", manifests.path, "--no-refresh", "--today", day], using: exe.path,
+                            cache: cache(index)))
+                    let made = await server.requestLog().count - before
+                    if made != 0 { say("note: plan --no-refresh made \(made) requests") }
+                }
+            }
+            for (index, exe) in executables.enumerated() {
+                rows.append(Row(step: "plan --no-refresh\(exe.label)", runs: planRuns[index], requests: "0 (min 0)"))
+            }
             await server.shutdown()
 
             // apply of a saved plan, each run against a fresh facility and cache.
-            var applyRuns: [ChildRun] = []
-            var applyCounts: Set<String> = []
+            var applyRuns: [[ChildRun]] = executables.map { _ in [] }
+            var applyCounts: [Set<String>] = executables.map { _ in [] }
             for run in 0..<runs {
-                let fresh = try await EmulatorServer.start(
-                    seed: workload.seed, faults: FaultSettings(latencyMs: latencyMs))
-                environment["TEAMCTL_API_URL"] = fresh.apiBaseURL.absoluteString
-                environment["TEAMCTL_TOKEN_URL"] = fresh.tokenURL.absoluteString
-                environment["TEAMCTL_CACHE"] = directory.appendingPathComponent("apply-\(run).sqlite").path
-                let planFile = directory.appendingPathComponent("plan-\(run).json").path
-                _ = try await child(["plan", "-f", manifests.path, "--today", day, "--out", planFile])
-                let before = await fresh.requestLog().count
-                applyRuns.append(try await child(["apply", planFile, "--yes"]))
-                let log = await fresh.requestLog().dropFirst(before)
-                let reads = log.filter { $0.method == "GET" }.count
-                applyCounts.insert("\(reads)r+\(log.count - reads)w")
-                await fresh.shutdown()
+                for (index, exe) in executables.enumerated() {
+                    let fresh = try await EmulatorServer.start(
+                        seed: workload.seed, faults: FaultSettings(latencyMs: latencyMs))
+                    environment["TEAMCTL_API_URL"] = fresh.apiBaseURL.absoluteString
+                    environment["TEAMCTL_TOKEN_URL"] = fresh.tokenURL.absoluteString
+                    let applyCache = cache(index, "apply-\(run)")
+                    let planFile = directory.appendingPathComponent("plan-\(run)-\(index).json").path
+                    _ = try await child(
+                        ["plan", "-f", manifests.path, "--today", day, "--out", planFile], using: exe.path,
+                        cache: applyCache)
+                    let before = await fresh.requestLog().count
+                    applyRuns[index].append(
+                        try await child(["apply", planFile, "--yes"], using: exe.path, cache: applyCache))
+                    let log = await fresh.requestLog().dropFirst(before)
+                    let reads = log.filter { $0.method == "GET" }.count
+                    applyCounts[index].insert("\(reads)r+\(log.count - reads)w")
+                    await fresh.shutdown()
+                }
             }
             let applyReads = workload.minimumApplyReads
             let applyWrites = workload.minimumApplyWrites
-            rows.append(
-                Row(
-                    step: "apply PLANFILE", runs: applyRuns,
-                    requests: applyCounts.sorted().joined(separator: "/") + " (min \(applyReads)r+\(applyWrites)w)",
-                    bound: bound(applyReads + applyWrites)))
+            for (index, exe) in executables.enumerated() {
+                rows.append(
+                    Row(
+                        step: "apply PLANFILE\(exe.label)", runs: applyRuns[index],
+                        requests: applyCounts[index].sorted().joined(separator: "/")
+                            + " (min \(applyReads)r+\(applyWrites)w)",
+                        bound: bound(applyReads + applyWrites)))
+            }
 
             let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
             say("load average after the runs: \(load?.joined(separator: " ") ?? "unknown")")
