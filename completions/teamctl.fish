@@ -101,7 +101,7 @@ complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_option
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'validate' -d 'Check team manifests and report every problem, with file, line and column.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'refresh' -d 'Read the facility\'s current state into the local cache as a new snapshot.'
-complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'status' -d 'Show the facility\'s systems and outages; exit 3 when the account system (iris) is not active.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'status' -d 'Show the facility\'s systems and outages; exit 3 when the account system (iris at NERSC) is not active.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'plan' -d 'Show what apply would change to make the facility match the manifests.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'apply' -d 'Apply a plan: from manifests (-f), or exactly a saved plan file.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_positional "teamctl" -eq 1' -fa 'history' -d 'List past applies, or every recorded step of one (by run id or a unique prefix).'

@@ -52,7 +52,7 @@ _teamctl() {
         local -ar subcommands=(
             'validate:Check team manifests and report every problem, with file, line and column.'
             'refresh:Read the facility'\''s current state into the local cache as a new snapshot.'
-            'status:Show the facility'\''s systems and outages; exit 3 when the account system (iris) is not active.'
+            'status:Show the facility'\''s systems and outages; exit 3 when the account system (iris at NERSC) is not active.'
             'plan:Show what apply would change to make the facility match the manifests.'
             'apply:Apply a plan: from manifests (-f), or exactly a saved plan file.'
             'history:List past applies, or every recorded step of one (by run id or a unique prefix).'

@@ -1,5 +1,6 @@
-/// What a facility back end can read and write. Planning turns every change a provider cannot
-/// write into a manual item; it is never an error and never silently skipped.
+/// What a facility back end can observe and write, aspect by aspect. The planner decides from these alone what
+/// becomes a change, a manual item a later refresh can verify, or a manual item a person must acknowledge: a
+/// difference is never an error and never silently skipped.
 public struct ProviderCapabilities: Sendable, Codable, Hashable {
     /// One kind of account data.
     public enum Aspect: String, Sendable, Codable, Hashable, CaseIterable, Comparable {
@@ -9,26 +10,39 @@ public struct ProviderCapabilities: Sendable, Codable, Hashable {
         case roles
         /// Unix file groups: creation and membership.
         case groups
-        /// Named capabilities such as premium QOS.
+        /// Named capabilities such as a premium QOS.
         case permissions
-        /// Per-user hour shares.
-        case allocations
+        /// Hour limits, per member and for the project.
+        case limits
 
         public static func < (lhs: Aspect, rhs: Aspect) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
+    /// What the planner does with a difference in one aspect.
+    public enum Treatment: String, Sendable, Codable, Hashable, CaseIterable {
+        /// A change the applier performs (observable and writable).
+        case change
+        /// A manual item that disappears once a refresh shows it done (observable, not writable).
+        case verifiableItem
+        /// A manual item that stays until a person acknowledges it: the provider cannot observe the aspect,
+        /// so it could neither tell what a write would change nor confirm it (never written blind).
+        case acknowledgedItem
+    }
+
     /// The aspects the provider can read.
-    public var readable: Set<Aspect>
+    public var observable: Set<Aspect>
     /// The aspects the provider can change.
     public var writable: Set<Aspect>
 
     /// Creates a capability set.
-    public init(readable: Set<Aspect>, writable: Set<Aspect>) {
-        self.readable = readable
+    public init(observable: Set<Aspect>, writable: Set<Aspect>) {
+        self.observable = observable
         self.writable = writable
     }
 
-    /// SFAPI v1.2: groups are readable and writable; roster and roles are visible only through groups
-    /// and the caller's own role; nothing else can be written.
-    public static let sfapiV1_2 = ProviderCapabilities(readable: [.groups, .allocations], writable: [.groups])
+    /// How the planner treats a difference in `aspect`.
+    public func treatment(of aspect: Aspect) -> Treatment {
+        guard observable.contains(aspect) else { return .acknowledgedItem }
+        return writable.contains(aspect) ? .change : .verifiableItem
+    }
 }

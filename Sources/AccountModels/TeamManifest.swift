@@ -14,12 +14,16 @@ public struct TeamManifest: Sendable, Codable, Hashable {
     public var permissions: [String: [String]]
     /// Safety rules for planning and applying.
     public var policy: Policy
+    /// The project's own hour limits; a resource not named is left as it is.
+    public var limits: [LimitResource: LimitValue]
 
     /// Creates a manifest.
     public init(
         version: Int = 1, project: String, facility: String? = nil, members: [String: MemberSpec] = [:],
-        groups: [String: GroupSpec] = [:], permissions: [String: [String]] = [:], policy: Policy = Policy()
+        groups: [String: GroupSpec] = [:], permissions: [String: [String]] = [:], policy: Policy = Policy(),
+        limits: [LimitResource: LimitValue] = [:]
     ) {
+        self.limits = limits
         self.version = version
         self.project = project
         self.facility = facility
@@ -49,28 +53,40 @@ public struct MemberSpec: Sendable, Codable, Hashable {
     public var role: Role
     /// The last day of membership; after it the member counts as absent.
     public var until: CalendarDay?
+    /// The member's own hour limits; a resource not named is left as it is.
+    public var limits: [LimitResource: LimitValue]
 
     /// Creates a roster entry.
-    public init(role: Role = .member, until: CalendarDay? = nil) {
+    public init(role: Role = .member, until: CalendarDay? = nil, limits: [LimitResource: LimitValue] = [:]) {
         self.role = role
         self.until = until
+        self.limits = limits
     }
 
     /// Whether the membership is in force on `day`.
     public func isActive(on day: CalendarDay) -> Bool { until.map { day <= $0 } ?? true }
 
-    enum CodingKeys: String, CodingKey { case role, until }
+    enum CodingKeys: String, CodingKey { case role, until, limits }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         role = try container.decodeIfPresent(Role.self, forKey: .role) ?? .member
         until = try container.decodeIfPresent(CalendarDay.self, forKey: .until)
+        let named = try container.decodeIfPresent([String: LimitValue].self, forKey: .limits) ?? [:]
+        limits = Dictionary(
+            uniqueKeysWithValues: named.compactMap { key, value in
+                LimitResource(rawValue: key).map { ($0, value) }
+            })
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         if role != .member { try container.encode(role, forKey: .role) }
         try container.encodeIfPresent(until, forKey: .until)
+        if !limits.isEmpty {
+            try container.encode(
+                Dictionary(uniqueKeysWithValues: limits.map { ($0.key.rawValue, $0.value) }), forKey: .limits)
+        }
     }
 }
 
@@ -79,25 +95,6 @@ public enum Role: String, Sendable, Codable, Hashable, CaseIterable, Comparable 
     case pi
     case piProxy = "pi_proxy"
     case member
-
-    /// The Iris role this corresponds to.
-    public var irisRole: IrisRole {
-        switch self {
-        case .pi: return .pi
-        case .piProxy: return .piProxy
-        case .member: return .member
-        }
-    }
-
-    /// The manifest role for an Iris role string (`PI`, `PI Proxy`, `Member`), if it is one.
-    public init?(irisRole: String) {
-        switch IrisRole(rawValue: irisRole) {
-        case .pi: self = .pi
-        case .piProxy: self = .piProxy
-        case .member: self = .member
-        case nil: return nil
-        }
-    }
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -39,7 +39,7 @@ enum PlannerBenchmark {
         for _ in 0..<max(1, repetitions) {
             let start = DispatchTime.now().uptimeNanoseconds
             plan = Planner.plan(
-                manifests: [manifest], observed: snapshot, capabilities: .sfapiV1_2, options: PlanOptions(today: today))
+                manifests: [manifest], observed: snapshot, options: PlanOptions(today: today))
             timings.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         let sorted = timings.sorted()

@@ -139,7 +139,7 @@ struct AuthIntegrationTests {
         defer { Task { await server.shutdown() } }
         let context = try context(server, env: [:])
         #expect(context.credentialsProblem != nil)
-        #expect(try await context.provider.accountSystemStatus()?.status == .active)
+        #expect(try await context.provider.accountSystemStatus().isActive)
         await server.setSystemStatus(name: "iris", status: "unavailable")
         #expect(try await context.client.system(named: "iris")?.status == .unavailable)
     }

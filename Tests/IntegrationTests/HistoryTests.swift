@@ -26,7 +26,7 @@ struct HistoryTests {
 
         let detail = try await harness.run(["history", runID])
         #expect(detail.status == 0, "\(detail.output)")
-        #expect(detail.stdout.contains("m4812/lumsim/create"), "\(detail.stdout)")
+        #expect(detail.stdout.contains("nersc/m4812/groups/lumsim/create"), "\(detail.stdout)")
         #expect(detail.stdout.contains("confirmed"))
 
         let unknown = try await harness.run(["history", "zzzz"])
@@ -61,7 +61,7 @@ struct HistoryTests {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
         let plan = ["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--format", "json"]
-        let item = "m4812/roster/olduser/remove"
+        let item = "nersc/m4812/roster/olduser/remove"
         let before = try PlanJSON(try await harness.run(plan).stdout)
         let verifiable = before.manualItems.first { $0["id"] as? String == item }?["verifiable"] as? Bool
         #expect(verifiable == true, "olduser is still in the project's groups: a refresh can check the removal")

@@ -60,21 +60,22 @@ struct RefreshIntegrationTests {
         #expect(log.filter { $0.status == 200 }.count == 5 + named.count)
     }
 
-    @Test func droppedConnectionsAreRetriedAndSetSemanticsKeepTheResultRight() async throws {
-        let server = try await RefreshFixture.start(faults: FaultSettings(dropRate: 0.9))
+    @Test func aDroppedWriteIsNotReSentButReportedAsAmbiguous() async throws {
+        let server = try await RefreshFixture.start(faults: FaultSettings(dropRate: 1))
         defer { Task { await server.shutdown() } }
         let client = RefreshFixture.client(server, retry: RetryPolicy(baseDelay: 0.01))
-        // A dropped PUT took effect; its retry changes nothing more (set semantics) and gets its answer.
-        for name in ["carol", "alice"] {
-            _ = try await client.updateGroup(name: "m1234x", usernames: [name], action: .batchAdd)
+        // The PUT took effect and its answer was lost: the client says so and leaves the decision to the applier,
+        // which re-reads; it never sends the write again by itself.
+        let error = await #expect(throws: SFAPIError.self) {
+            try await client.updateGroup(name: "m1234x", usernames: ["carol"], action: .batchAdd)
         }
-        _ = try await client.updateGroup(name: "m1234x", usernames: ["bob"], action: .batchRemove)
-        #expect(try await client.group(named: "m1234x")?.memberNames == ["alice", "carol"])
-        let log = await server.requestLog()
-        #expect(
-            log.contains { $0.dropped },
-            "\(log.map { "\($0.method) \($0.status) \($0.effect.map(String.init(describing:)) ?? "-") \($0.dropped)" })"
-        )
+        #expect(error?.isAmbiguous == true)
+        #expect(error?.status == nil)
+        #expect(error?.attempts == 1)
+        await server.setFaults(.none)
+        #expect(try await client.group(named: "m1234x")?.memberNames == ["bob", "carol"])
+        let writes = await server.requestLog().filter { $0.method == "PUT" }
+        #expect(writes.count == 1 && writes[0].dropped, "one PUT, dropped after it took effect")
     }
 
     @Test func aRefreshWhoseReadsFailLeavesThePreviousSnapshotIntact() async throws {

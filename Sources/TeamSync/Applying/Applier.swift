@@ -2,24 +2,11 @@ import AccountModels
 import Foundation
 import Logging
 
-/// Errors the applier raises for changes it cannot send at all.
-public enum ApplyError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The provider cannot perform this kind of change.
-    case unsupported(kind: PlannedChange.Kind, provider: String)
-    /// A group change without a group name: the plan is damaged.
-    case malformedChange(id: String)
-
-    public var description: String {
-        switch self {
-        case .unsupported(let kind, let provider):
-            return "the \(provider) provider cannot perform \(kind.rawValue); do it by hand in Iris"
-        case .malformedChange(let id): return "change \(id) names no group; make the plan again"
-        }
-    }
-}
-
-/// Executes a plan against a facility provider: exactly the plan's changes, each journaled, groups in
-/// parallel, failures isolated per group, and safe to rerun after any failure or crash.
+/// Executes a plan against a facility provider: exactly the plan's changes, each journaled, targets in
+/// parallel within a phase, failures isolated per target, and safe to rerun after any failure or crash.
+///
+/// What to do at each step is decided by ``ApplyDecision`` (pure); this type only performs the actions it returns
+/// against the provider and the journal.
 public struct Applier: Sendable {
     /// The facility back end.
     public let provider: any FacilityProvider
@@ -95,7 +82,7 @@ public struct Applier: Sendable {
 
         let run = ApplyRun(
             id: makeRunID(), planID: plan.planID, startedAt: now().timeIntervalSince1970, provider: provider.name,
-            changeIDs: pending.map(\.id))
+            facility: provider.facility, changeIDs: pending.map(\.id))
         do {
             try await journal.beginPlanned(run: run)
         } catch {
@@ -124,9 +111,10 @@ public struct Applier: Sendable {
 
     private func statusProblem() async -> String? {
         do {
-            guard let status = try await provider.accountSystemStatus(), status.status != .active else { return nil }
-            let notes = (status.notes ?? []).isEmpty ? "" : " (\((status.notes ?? []).joined(separator: "; ")))"
-            return "the account system '\(status.name)' is \(status.status.rawValue)\(notes); wait until it is "
+            let status = try await provider.accountSystemStatus()
+            guard !status.isActive else { return nil }
+            let notes = status.notes.isEmpty ? "" : " (\(status.notes.joined(separator: "; ")))"
+            return "the account system '\(status.name)' is \(status.state)\(notes); wait until it is "
                 + "active, or pass --ignore-status to apply anyway"
         } catch {
             return "the facility's status could not be read (\(error)); try again, or pass --ignore-status"
@@ -136,22 +124,20 @@ public struct Applier: Sendable {
     private func basisProblem(
         _ plan: Plan, confirmed: Set<String>, attempted: Set<String>, options: ApplyOptions
     ) async -> String? {
-        var grouping: [String: [PlannedChange]] = [:]
-        for change in plan.changes {
-            if let group = change.group { grouping[group, default: []].append(change) }
+        var grouping: [ChangeTarget: [PlannedChange]] = [:]
+        for change in plan.changes { grouping[change.target, default: []].append(change) }
+        let byTarget = grouping
+        let toCheck = byTarget.keys.sorted().filter { target in
+            byTarget[target, default: []].contains { !confirmed.contains($0.id) }
         }
-        let byGroup = grouping
-        let toCheck = byGroup.keys.sorted().filter { name in
-            byGroup[name, default: []].contains { !confirmed.contains($0.id) }
-        }
-        let problems = await Self.boundedMap(toCheck, limit: options.concurrency) { name -> String? in
+        let problems = await Self.boundedMap(toCheck, limit: options.concurrency) { target -> String? in
             do {
-                let current = try await self.provider.readGroup(named: name)
+                let current = try await self.provider.read(target)
                 return Self.drift(
-                    group: name, basis: plan.basis, changes: byGroup[name, default: []], confirmed: confirmed,
+                    target: target, basis: plan.basis, changes: byTarget[target, default: []], confirmed: confirmed,
                     attempted: attempted, current: current)
             } catch {
-                return "group \(name) could not be re-read (\(error))"
+                return "\(describe(target)) could not be re-read (\(error))"
             }
         }.compactMap { $0 }
         guard !problems.isEmpty else { return nil }
@@ -159,63 +145,52 @@ public struct Applier: Sendable {
             + "; refresh and make a new plan"
     }
 
-    /// How a group differs from what the plan expects: its basis with confirmed changes applied, where
-    /// changes sent but never confirmed (a crash or an ambiguous failure) may or may not be in effect.
-    /// Nil when the group is as expected.
+    /// How a target differs from what the plan expects: its basis with confirmed changes applied, where changes
+    /// sent but never confirmed (a crash or an ambiguous failure) may or may not be in effect. Nil when the target
+    /// is as expected.
     static func drift(
-        group: String, basis: PlanBasis, changes: [PlannedChange], confirmed: Set<String>, attempted: Set<String>,
-        current: GroupStats?
+        target: ChangeTarget, basis: PlanBasis, changes: [PlannedChange], confirmed: Set<String>,
+        attempted: Set<String>, current: TargetState
     ) -> String? {
-        var exists = !basis.missingGroups.contains(group)
-        var expected = Set(basis.groups[group] ?? [])
+        var expected = basis.targets[target.key] ?? TargetState(exists: false)
         var mayExist = false
-        var mayAdd: Set<String> = []
-        var mayRemove: Set<String> = []
+        var uncertain: Set<String> = []
         for change in changes {
-            let done = confirmed.contains(change.id)
-            let maybe = !done && attempted.contains(change.id)
-            switch change.kind {
-            case .createGroup:
-                if done { exists = true } else if maybe { mayExist = true }
-            case .addMembers:
-                if done { expected.formUnion(change.usernames) } else if maybe { mayAdd.formUnion(change.usernames) }
-            case .removeMembers:
-                if done { expected.subtract(change.usernames) } else if maybe { mayRemove.formUnion(change.usernames) }
-            case .addToProject, .removeFromProject, .setRole:
-                break
+            if confirmed.contains(change.id) {
+                expected = change.applied(to: expected)
+            } else if attempted.contains(change.id) {
+                let after = change.applied(to: expected)
+                if after.exists && !expected.exists { mayExist = true }
+                uncertain.formUnion(after.values.symmetricDifference(expected.values))
             }
         }
-        guard let current else { return exists ? "group \(group) no longer exists" : nil }
-        if !exists && !mayExist { return "group \(group) now exists, but did not when the plan was made" }
-        let members = Set(current.memberNames)
-        let added = members.subtracting(expected).subtracting(mayAdd).sorted()
-        let removed = expected.subtracting(members).subtracting(mayRemove).sorted()
+        let name = describe(target)
+        guard current.exists else { return expected.exists ? "\(name) no longer exists" : nil }
+        if !expected.exists && !mayExist { return "\(name) now exists, but did not when the plan was made" }
+        let added = current.values.subtracting(expected.values).subtracting(uncertain).sorted()
+        let removed = expected.values.subtracting(current.values).subtracting(uncertain).sorted()
         guard !added.isEmpty || !removed.isEmpty else { return nil }
         var parts: [String] = []
         if !added.isEmpty { parts.append("gained " + added.joined(separator: ", ")) }
         if !removed.isEmpty { parts.append("lost " + removed.joined(separator: ", ")) }
-        return "group \(group) " + parts.joined(separator: " and ")
+        return "\(name) " + parts.joined(separator: " and ")
     }
 
     // MARK: Writing
 
-    /// Roster additions and role changes, then groups, then roster removals; within a stage, one unit
-    /// per group (or per project roster) whose changes run in order.
+    /// The plan's phases in order (see ``ChangePhase``); within a phase, one unit per target whose changes run in
+    /// plan order.
     static func stages(_ changes: [PlannedChange]) -> [[[PlannedChange]]] {
-        var stages: [[String: [PlannedChange]]] = [[:], [:], [:]]
-        var order: [[String]] = [[], [], []]
+        var stages: [ChangePhase: [ChangeTarget: [PlannedChange]]] = [:]
+        var order: [ChangePhase: [ChangeTarget]] = [:]
         for change in changes {
-            let stage: Int
-            switch change.kind {
-            case .addToProject, .setRole: stage = 0
-            case .createGroup, .addMembers, .removeMembers: stage = 1
-            case .removeFromProject: stage = 2
-            }
-            let key = change.group.map { "group \($0)" } ?? "project \(change.project)"
-            if stages[stage][key] == nil { order[stage].append(key) }
-            stages[stage][key, default: []].append(change)
+            if stages[change.phase]?[change.target] == nil { order[change.phase, default: []].append(change.target) }
+            stages[change.phase, default: [:]][change.target, default: []].append(change)
         }
-        return (0..<3).map { i in order[i].map { stages[i][$0] ?? [] } }.filter { !$0.isEmpty }
+        return ChangePhase.allCases.compactMap { phase in
+            guard let targets = order[phase] else { return nil }
+            return targets.map { stages[phase]?[$0] ?? [] }
+        }
     }
 
     private func runUnit(
@@ -228,125 +203,66 @@ public struct Applier: Sendable {
                 results.append(ApplyReport.ChangeResult(change: change, outcome: .notAttempted, detail: blocked))
                 continue
             }
-            let result: ApplyReport.ChangeResult
-            if attempted.contains(change.id), await isInEffect(change) {
-                // An earlier run sent it and never heard back (a crash, a lost answer): it took effect.
-                await record(run, change, .confirmed, "sent by an earlier run; a re-read shows it in effect")
-                result = ApplyReport.ChangeResult(
-                    change: change, outcome: .confirmed, detail: "sent by an earlier run; a re-read shows it in effect")
-            } else {
-                result = await execute(change, run: run)
-            }
+            let result = await execute(change, run: run, attemptedBefore: attempted.contains(change.id))
             results.append(result)
-            if change.kind == .createGroup, result.outcome == .failed {
-                blocked = "not sent: group \(change.group ?? "?") was not created"
+            if case .createGroup(let group) = change.action, result.outcome == .failed {
+                blocked = "not sent: group \(group) was not created"
             }
         }
         return results
     }
 
-    private func execute(_ change: PlannedChange, run: ApplyRun) async -> ApplyReport.ChangeResult {
-        guard await record(run, change, .sent, nil) else {
-            return ApplyReport.ChangeResult(
-                change: change, outcome: .failed, detail: "not sent: the journal could not record it")
-        }
-        log.info("sending", metadata: ["change": "\(change.id)"])
-        do {
-            let answer = try await perform(change)
-            return await settle(change, answer: answer, run: run, requests: 1)
-        } catch {
-            guard (error as? any AmbiguityReporting)?.isAmbiguous == true else {
-                return await fail(change, detail: "\(error)", run: run, requests: 1)
-            }
-            log.warning("ambiguous failure; re-reading", metadata: ["change": "\(change.id)", "error": "\(error)"])
-            if await isInEffect(change) {
-                await record(run, change, .confirmed, "the answer was lost (\(error)); a re-read shows it in effect")
-                return ApplyReport.ChangeResult(
-                    change: change, outcome: .confirmed, detail: "confirmed by re-reading after: \(error)", requests: 1)
-            }
-            do {
-                let answer = try await perform(change)
-                return await settle(change, answer: answer, run: run, requests: 2)
-            } catch let retryError {
-                return await fail(change, detail: "\(error); retried once: \(retryError)", run: run, requests: 2)
-            }
-        }
-    }
-
-    private func perform(_ change: PlannedChange) async throws -> GroupStats? {
-        func group() throws -> String {
-            guard let group = change.group else { throw ApplyError.malformedChange(id: change.id) }
-            return group
-        }
-        func roster() throws -> any RosterWriting {
-            guard let roster = provider as? any RosterWriting,
-                provider.capabilities.writable.contains(.roster)
-                    || (change.kind == .setRole && provider.capabilities.writable.contains(.roles))
-            else { throw ApplyError.unsupported(kind: change.kind, provider: provider.name) }
-            return roster
-        }
-        switch change.kind {
-        case .createGroup: return try await provider.createGroup(named: try group(), project: change.project)
-        case .addMembers: return try await provider.addMembers(change.usernames, to: try group())
-        case .removeMembers: return try await provider.removeMembers(change.usernames, from: try group())
-        case .addToProject: try await roster().addToProject(change.usernames, project: change.project)
-        case .removeFromProject: try await roster().removeFromProject(change.usernames, project: change.project)
-        case .setRole:
-            guard let role = change.role else { throw ApplyError.malformedChange(id: change.id) }
-            try await roster().setRole(role, for: change.usernames, project: change.project)
-        }
-        return nil
-    }
-
-    /// Confirms a change from the facility's answer: a group it returns must show the change in effect.
-    private func settle(
-        _ change: PlannedChange, answer: GroupStats?, run: ApplyRun, requests: Int
+    /// Runs one change to its end: asks ``ApplyDecision`` what to do, does it, and tells it what happened.
+    private func execute(
+        _ change: PlannedChange, run: ApplyRun, attemptedBefore: Bool
     ) async -> ApplyReport.ChangeResult {
-        if let answer, answer.users != nil, !Self.isInEffect(change, group: answer) {
-            let names =
-                change.kind == .addMembers
-                ? Set(change.usernames).subtracting(answer.memberNames)
-                : Set(change.usernames).intersection(answer.memberNames)
-            let verb = change.kind == .addMembers ? "still lacks" : "still has"
-            return await fail(
-                change,
-                detail: "the facility answered, but group \(answer.name) \(verb) "
-                    + names.sorted().joined(separator: ", "), run: run, requests: requests)
+        var decision = ApplyDecision(change: change)
+        var action = decision.next(after: .begin(attemptedBefore: attemptedBefore))
+        var requests = 0
+        while true {
+            switch action {
+            case .send:
+                guard await record(run, change, .sent, nil) else {
+                    return ApplyReport.ChangeResult(
+                        change: change, outcome: .failed, detail: "not sent: the journal could not record it",
+                        requests: requests)
+                }
+                log.info("sending", metadata: ["change": "\(change.id)"])
+                requests += 1
+                do {
+                    action = decision.next(after: .answered(try await provider.perform(change)))
+                } catch {
+                    let failure = Self.classify(error)
+                    if failure != .definite {
+                        log.warning(
+                            "no clear answer; re-reading", metadata: ["change": "\(change.id)", "error": "\(error)"])
+                    }
+                    action = decision.next(after: .failed(failure, "\(error)"))
+                }
+            case .reread:
+                do {
+                    action = decision.next(after: .reread(try await provider.read(change.target)))
+                } catch {
+                    log.warning("re-read failed", metadata: ["change": "\(change.id)", "error": "\(error)"])
+                    action = decision.next(after: .rereadFailed("\(error)"))
+                }
+            case .confirm(let detail):
+                await record(run, change, .confirmed, detail)
+                log.info("confirmed", metadata: ["change": "\(change.id)"])
+                return ApplyReport.ChangeResult(change: change, outcome: .confirmed, detail: detail, requests: requests)
+            case .fail(let detail):
+                log.error("failed", metadata: ["change": "\(change.id)", "detail": "\(detail)"])
+                await record(run, change, .failed, detail)
+                return ApplyReport.ChangeResult(change: change, outcome: .failed, detail: detail, requests: requests)
+            }
         }
-        let detail = answer.map { "group \($0.name) (gid \($0.gid)) has \($0.memberNames.count) members" } ?? "done"
-        await record(run, change, .confirmed, detail)
-        log.info("confirmed", metadata: ["change": "\(change.id)"])
-        return ApplyReport.ChangeResult(change: change, outcome: .confirmed, detail: detail, requests: requests)
     }
 
-    private func fail(
-        _ change: PlannedChange, detail: String, run: ApplyRun, requests: Int
-    ) async -> ApplyReport.ChangeResult {
-        log.error("failed", metadata: ["change": "\(change.id)", "detail": "\(detail)"])
-        await record(run, change, .failed, detail)
-        return ApplyReport.ChangeResult(change: change, outcome: .failed, detail: detail, requests: requests)
-    }
-
-    /// Re-reads the change's group and says whether the change is already in effect.
-    private func isInEffect(_ change: PlannedChange) async -> Bool {
-        guard let name = change.group else { return false }
-        do {
-            return Self.isInEffect(change, group: try await provider.readGroup(named: name))
-        } catch {
-            log.warning("re-read failed", metadata: ["group": "\(name)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    static func isInEffect(_ change: PlannedChange, group: GroupStats?) -> Bool {
-        guard let group else { return false }
-        let members = Set(group.memberNames)
-        switch change.kind {
-        case .createGroup: return true
-        case .addMembers: return Set(change.usernames).isSubset(of: members)
-        case .removeMembers: return Set(change.usernames).isDisjoint(with: members)
-        case .addToProject, .removeFromProject, .setRole: return false
-        }
+    /// What an error means for the change it failed.
+    static func classify(_ error: any Error) -> ApplyFailure {
+        guard let reporting = error as? any ChangeFailureReporting else { return .definite }
+        if reporting.isAlreadyExists { return .alreadyExists }
+        return reporting.isAmbiguous ? .ambiguous : .definite
     }
 
     @discardableResult

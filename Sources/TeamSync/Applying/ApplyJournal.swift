@@ -32,17 +32,21 @@ public struct ApplyRun: Sendable, Codable, Hashable {
     public var planID: String
     /// When the run started, seconds since 1970.
     public var startedAt: Double
-    /// The provider's name, e.g. `sfapi`.
+    /// The provider's name, e.g. `slurm`.
     public var provider: String
+    /// The facility profile the run wrote to, e.g. `nersc`.
+    public var facility: String
     /// The changes this run will attempt (those not confirmed by an earlier run), in order.
     public var changeIDs: [String]
 
     /// Creates a run record.
-    public init(id: String, planID: String, startedAt: Double, provider: String, changeIDs: [String]) {
+    public init(id: String, planID: String, startedAt: Double, provider: String, facility: String, changeIDs: [String])
+    {
         self.id = id
         self.planID = planID
         self.startedAt = startedAt
         self.provider = provider
+        self.facility = facility
         self.changeIDs = changeIDs
     }
 }

@@ -75,6 +75,26 @@ extension AccountCache {
         }
         JournalSchema.register(in: &migrator)
         registerSeenMembers(in: &migrator)
+        migrator.registerMigration("v4-facility-everywhere") { db in
+            // Snapshots say which back end they came from; runs say which facility they wrote to; manual-item
+            // acknowledgements carry the facility in their ids, as plans of format 2 name them. Everything before
+            // this came from SFAPI; a cache that held one facility's snapshots gives old runs and acks that
+            // facility (a cache with several keeps each ack once per facility, since the old ids cannot tell).
+            try db.execute(
+                sql: """
+                    ALTER TABLE snapshot ADD COLUMN provider TEXT NOT NULL DEFAULT 'sfapi';
+                    ALTER TABLE apply_run ADD COLUMN facility TEXT NOT NULL DEFAULT '';
+                    UPDATE apply_run SET facility = COALESCE(
+                        (SELECT facility FROM snapshot GROUP BY facility ORDER BY MAX(fetched_at) DESC LIMIT 1), '');
+                    INSERT OR IGNORE INTO manual_ack (item_id, acknowledged_at, note)
+                        SELECT f.facility || '/' || a.item_id, a.acknowledged_at, a.note
+                        FROM manual_ack a, (SELECT DISTINCT facility FROM snapshot) f
+                        WHERE substr(a.item_id, 1, length(f.facility) + 1) != f.facility || '/';
+                    DELETE FROM manual_ack WHERE EXISTS (SELECT 1 FROM snapshot) AND NOT EXISTS (
+                        SELECT 1 FROM (SELECT DISTINCT facility FROM snapshot) f
+                        WHERE substr(manual_ack.item_id, 1, length(f.facility) + 1) = f.facility || '/');
+                    """)
+        }
         return migrator
     }
 }

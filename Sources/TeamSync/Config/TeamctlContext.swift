@@ -11,19 +11,25 @@ public struct TeamctlContext: Sendable {
     public let client: SFAPIClient
     /// Why there are no credentials, when there are none; calls that need a token fail with it.
     public let credentialsProblem: (any Error & Sendable)?
+    /// Whether this run may write nothing: decided once, here. The applier stops before its first write, and the
+    /// transport refuses any write that would get through anyway.
+    public let dryRun: Bool
 
-    /// The SFAPI provider over ``client``.
-    public var provider: SFAPIProvider { SFAPIProvider(client: client) }
+    /// The back end for this profile, from ``ProviderFactory``.
+    public var provider: any FacilityProvider { ProviderFactory.provider(for: self) }
 
     /// Builds the live context. Credentials: `TEAMCTL_ACCESS_TOKEN`, else a client key (file given, or
     /// looked up in `~/.superfacility/` as the Python client does). Missing credentials are not an error
     /// here; ``requireCredentials()`` reports them.
     public init(
         settings: ConnectionSettings, transport: (any HTTPTransport)? = nil, retry: RetryPolicy = .default,
-        home: String = KeyFile.homeDirectory()
+        home: String = KeyFile.homeDirectory(), dryRun: Bool = false
     ) {
         self.settings = settings
-        let transport = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency)
+        self.dryRun = dryRun
+        let live = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency)
+        // The second line of defence for --dry-run: whatever the applier decides, no write leaves the transport.
+        let transport: any HTTPTransport = dryRun ? DryRunTransport(wrapping: live, tokenURL: settings.tokenURL) : live
         self.transport = transport
         let tokens: any AccessTokenSource
         var problem: (any Error & Sendable)?

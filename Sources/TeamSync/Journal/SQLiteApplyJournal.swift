@@ -30,10 +30,10 @@ public struct SQLiteApplyJournal: ApplyJournal {
         try await dbWriter.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO apply_run (id, plan_id, started_at, provider, change_ids, outcome)
-                    VALUES (?, ?, ?, ?, ?, NULL)
+                    INSERT INTO apply_run (id, plan_id, started_at, provider, facility, change_ids, outcome)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL)
                     """,
-                arguments: [run.id, run.planID, run.startedAt, run.provider, changeIDs])
+                arguments: [run.id, run.planID, run.startedAt, run.provider, run.facility, changeIDs])
             guard planned else { return }
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO apply_event (run_id, change_id, state, detail, at) VALUES (?, ?, ?, NULL, ?)")

@@ -49,10 +49,11 @@ extension ManifestParser {
         let groups = fields["groups"].map { groupSpecs($0.value, roster: members) } ?? [:]
         let permissions = fields["permissions"].map { permissionSpecs($0.value, roster: members) } ?? [:]
         let policy = fields["policy"].map { policySpec($0.value, roster: members) } ?? Policy()
+        let limits = fields["limits"].map { limitSpec($0.value, owner: "the project") } ?? [:]
 
         let manifest = TeamManifest(
             version: version, project: project, facility: facility, members: members, groups: groups,
-            permissions: permissions, policy: policy)
+            permissions: permissions, policy: policy, limits: limits)
         return LoadedManifest(
             path: file, manifest: manifest, memberLocations: memberLocations, groupLocations: groupLocations,
             projectLocation: projectLocation)
@@ -95,6 +96,8 @@ extension ManifestParser {
         }
         for entry in entries(of: mapping, allowed: Self.memberKeys) {
             switch entry.key {
+            case "limits":
+                spec.limits = limitSpec(entry.value, owner: "member \(quote(username))")
             case "role":
                 guard let word = text(entry.value, named: "'role'") else { continue }
                 if let role = Role(rawValue: word) {
@@ -134,6 +137,33 @@ extension ManifestParser {
             }
         }
         return spec
+    }
+
+    // MARK: - limits
+
+    /// `{cpu_hours: N, gpu_hours: N}`: whole hours, or `unlimited` to clear a limit. A resource not named is left
+    /// as the facility has it.
+    mutating func limitSpec(_ node: YAMLNode, owner: String) -> [LimitResource: LimitValue] {
+        var limits: [LimitResource: LimitValue] = [:]
+        if isNull(node) { return limits }
+        guard case .mapping(let mapping, _) = node else {
+            error(
+                "'limits' of \(owner) must be a mapping like {cpu_hours: 500, gpu_hours: 100}, found \(describe(node))",
+                at: node)
+            return limits
+        }
+        for entry in entries(of: mapping, allowed: Self.limitKeys) {
+            guard let resource = LimitResource(rawValue: entry.key) else { continue }
+            guard case .scalar(let scalar) = entry.value, let value = LimitValue(text: scalar.string) else {
+                error(
+                    "'\(entry.key)' of \(owner) must be a whole number of hours or 'unlimited', "
+                        + "found \(describe(entry.value))", at: entry.value,
+                    hint: "write e.g. '\(entry.key): 500', or '\(entry.key): unlimited' to clear the limit")
+                continue
+            }
+            limits[resource] = value
+        }
+        return limits
     }
 
     // MARK: - groups

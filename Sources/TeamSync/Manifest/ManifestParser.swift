@@ -24,8 +24,11 @@ struct ManifestParser {
     var memberLocations: [String: SourcePosition] = [:]
     var groupLocations: [String: SourcePosition] = [:]
 
-    static let topLevelKeys = ["version", "project", "facility", "members", "groups", "permissions", "policy"]
-    static let memberKeys = ["role", "until"]
+    static let topLevelKeys = [
+        "version", "project", "facility", "members", "groups", "permissions", "policy", "limits",
+    ]
+    static let memberKeys = ["role", "until", "limits"]
+    static let limitKeys = LimitResource.allCases.map(\.rawValue)
     static let groupKeys = ["members", "mode"]
     static let policyKeys = ["protected", "max_removals"]
 

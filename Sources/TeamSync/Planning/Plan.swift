@@ -5,10 +5,11 @@ import AccountModels
 /// A plan is a pure value: the same manifests, snapshot, capabilities and options always give a
 /// byte-identical plan. Saved as JSON (see `docs/plan-format.md`), it is what `apply` executes.
 public struct Plan: Sendable, Codable, Hashable {
-    /// The only plan format this teamctl reads and writes.
-    public static let currentFormatVersion = 1
+    /// The only plan format this teamctl reads and writes. Version 2 added the facility to changes, manual items
+    /// and ids, typed changes for every aspect, and a basis covering every target.
+    public static let currentFormatVersion = 2
 
-    /// The plan file format version (`1`).
+    /// The plan file format version (`2`).
     public var formatVersion: Int
     /// A hash of the plan's content (everything but `planID` and `createdAt`); the journal keys runs by it.
     public var planID: String
@@ -22,7 +23,7 @@ public struct Plan: Sendable, Codable, Hashable {
     public var basis: PlanBasis
     /// The writes to perform, in execution order.
     public var changes: [PlannedChange]
-    /// What a person must do in Iris, sorted by id.
+    /// What a person must do by hand, sorted by id.
     public var manualItems: [ManualItem]
     /// Things worth knowing, sorted.
     public var warnings: [PlanWarning]
@@ -53,12 +54,12 @@ public struct Plan: Sendable, Codable, Hashable {
     /// Whether the plan contains neither changes nor manual items.
     public var isInSync: Bool { changes.isEmpty && manualItems.isEmpty }
 
-    /// The changes grouped by the group (or project roster) they touch, each group's changes in order.
-    public var changesByTarget: [(target: String, changes: [PlannedChange])] {
-        var order: [String] = []
-        var byTarget: [String: [PlannedChange]] = [:]
+    /// The changes grouped by the target they touch (a group, a roster, a permission...), each target's in order.
+    public var changesByTarget: [(target: ChangeTarget, changes: [PlannedChange])] {
+        var order: [ChangeTarget] = []
+        var byTarget: [ChangeTarget: [PlannedChange]] = [:]
         for change in changes {
-            let key = change.group.map { "group \($0)" } ?? "project \(change.project)"
+            let key = change.target
             if byTarget[key] == nil { order.append(key) }
             byTarget[key, default: []].append(change)
         }
@@ -76,25 +77,28 @@ public struct PlanBasis: Sendable, Codable, Hashable {
     public var fetchedAt: Double
     /// The facility profile name.
     public var facility: String
+    /// The back end the facility is reached through, e.g. `slurm`.
+    public var provider: String
     /// The username the plan acts as.
     public var caller: String
-    /// The observed members (sorted) of every existing group the plan touches.
-    public var groups: [String: [String]]
-    /// Groups the plan creates: they did not exist when observed.
-    public var missingGroups: [String]
+    /// Where manual items are done, for headings (e.g. `the account portal`).
+    public var manualSystem: String?
+    /// The observed state of every target the plan's changes touch, by ``ChangeTarget/key``.
+    public var targets: [String: TargetState]
 
     /// Creates a basis.
     public init(
-        snapshotID: Int64, snapshotHash: String?, fetchedAt: Double, facility: String, caller: String,
-        groups: [String: [String]], missingGroups: [String]
+        snapshotID: Int64, snapshotHash: String?, fetchedAt: Double, facility: String, provider: String,
+        caller: String, manualSystem: String?, targets: [String: TargetState]
     ) {
         self.snapshotID = snapshotID
         self.snapshotHash = snapshotHash
         self.fetchedAt = fetchedAt
         self.facility = facility
+        self.provider = provider
         self.caller = caller
-        self.groups = groups
-        self.missingGroups = missingGroups.sorted()
+        self.manualSystem = manualSystem
+        self.targets = targets
     }
 }
 
@@ -108,8 +112,12 @@ public struct PlanSummary: Sendable, Codable, Hashable {
     public var membersToAdd: Int
     /// Usernames removed from groups, summed over groups.
     public var membersToRemove: Int
-    /// Roster and role changes (providers that can write them).
+    /// Roster and role changes (providers that can write them), counted per username.
     public var rosterChanges: Int
+    /// Permission grants and revocations, counted per username.
+    public var permissionChanges: Int
+    /// Limits to set.
+    public var limitChanges: Int
     /// Manual items.
     public var manualItems: Int
     /// Warnings.
@@ -129,6 +137,9 @@ public struct PlanSummary: Sendable, Codable, Hashable {
         membersToRemove = changes.filter { $0.kind == .removeMembers }.reduce(0) { $0 + $1.usernames.count }
         rosterChanges = changes.filter { [.addToProject, .removeFromProject, .setRole].contains($0.kind) }
             .reduce(0) { $0 + $1.usernames.count }
+        permissionChanges = changes.filter { [.grantPermission, .revokePermission].contains($0.kind) }
+            .reduce(0) { $0 + $1.usernames.count }
+        limitChanges = changes.filter { $0.kind == .setLimit }.count
         self.manualItems = manualItems.count
         self.warnings = warnings.count
         self.refusals = refusals.count

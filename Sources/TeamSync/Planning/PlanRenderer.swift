@@ -15,7 +15,7 @@ public enum PlanRenderer {
         }
         if plan.changes.isEmpty { lines.append("  No changes to apply.") }
         if !plan.manualItems.isEmpty {
-            lines += ["", "Manual (Iris):"]
+            lines += ["", plan.basis.manualSystem.map { "Manual (\($0)):" } ?? "Manual:"]
             for item in plan.manualItems {
                 lines.append("  " + paint.sign("!") + " " + manualLine(item))
             }
@@ -74,7 +74,8 @@ public enum PlanRenderer {
             out += ["```", "", "</details>", ""]
         }
         if !plan.manualItems.isEmpty {
-            out += ["<details><summary>Manual items for Iris (\(plan.manualItems.count))</summary>", ""]
+            let place = plan.basis.manualSystem.map { " for \($0)" } ?? ""
+            out += ["<details><summary>Manual items\(place) (\(plan.manualItems.count))</summary>", ""]
             out += ["| Project | Who | What | Where | Note | Id |", "|---|---|---|---|---|---|"]
             for item in plan.manualItems.prefix(markdownMaxManualRows) {
                 let cells = [item.project, item.subject, item.action, item.where, item.note ?? ""].map(escape)
@@ -108,6 +109,10 @@ public enum PlanRenderer {
                 + "\(s.membersToRemove) to remove)",
         ]
         if s.rosterChanges > 0 { parts.append(count(s.rosterChanges, "roster change", "roster changes")) }
+        if s.permissionChanges > 0 {
+            parts.append(count(s.permissionChanges, "permission change", "permission changes"))
+        }
+        if s.limitChanges > 0 { parts.append(count(s.limitChanges, "limit change", "limit changes")) }
         parts.append(count(s.manualItems, "manual item", "manual items"))
         var line = "Plan: " + parts.joined(separator: ", ") + "."
         if s.refusals > 0 { line += " Refused: " + count(s.refusals, "policy violation", "policy violations") + "." }
@@ -126,20 +131,31 @@ public enum PlanRenderer {
         plan.changesByTarget.map { target, changes in
             var entries: [(sign: String, text: String)] = []
             for change in changes {
-                switch change.kind {
+                switch change.action {
                 case .createGroup: continue
-                case .addMembers, .addToProject: entries += change.usernames.map { ("+", $0) }
-                case .removeMembers, .removeFromProject: entries += change.usernames.map { ("-", $0) }
-                case .setRole: entries += change.usernames.map { ("~", "\($0): role \(change.role?.rawValue ?? "?")") }
+                case .addGroupMembers(_, let names), .addProjectMembers(let names), .grantPermission(_, let names):
+                    entries += names.map { ("+", $0) }
+                case .removeGroupMembers(_, let names), .removeProjectMembers(let names),
+                    .revokePermission(_, let names):
+                    entries += names.map { ("-", $0) }
+                case .setRole(let role, let names): entries += names.map { ("~", "\($0): role \(role.rawValue)") }
+                case .setLimit(_, let resource, let value): entries.append(("~", "\(resource.rawValue): \(value)"))
                 }
             }
-            guard let first = changes.first else { return Block(sign: "~", title: target, entries: entries) }
-            if let group = first.group {
+            let project = changes.first?.project ?? ""
+            switch target {
+            case .group(let group):
                 let created = changes.contains { $0.kind == .createGroup }
-                return Block(
-                    sign: created ? "+" : "~", title: "group \(group) (project \(first.project))", entries: entries)
+                return Block(sign: created ? "+" : "~", title: "group \(group) (project \(project))", entries: entries)
+            case .roster: return Block(sign: "~", title: "roster of project \(project)", entries: entries)
+            case .roles: return Block(sign: "~", title: "roles in project \(project)", entries: entries)
+            case .permission(_, let name):
+                return Block(sign: "~", title: "permission \(name) (project \(project))", entries: entries)
+            case .limits(_, let subject):
+                let whose =
+                    subject.isEmpty ? "limits of project \(project)" : "limits of \(subject) (project \(project))"
+                return Block(sign: "~", title: whose, entries: entries)
             }
-            return Block(sign: "~", title: "roster of project \(first.project)", entries: entries)
         }
     }
 

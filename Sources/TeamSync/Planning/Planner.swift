@@ -1,6 +1,7 @@
 import AccountModels
 
-/// Computes plans: a pure function of manifests, an observed snapshot, provider capabilities and options.
+/// Computes plans: a pure function of manifests, an observed state, the provider's capabilities and wording, and
+/// options.
 ///
 /// The planner performs no I/O and reads no clock; everything it needs is an argument, and every
 /// collection it emits is sorted, so the same inputs always give a byte-identical plan.
@@ -9,30 +10,37 @@ public enum Planner {
     public static let nearExpiryDays = 14
 
     /// Diffs `manifests` (one per project) against `observed` and returns the plan that reconciles them.
+    ///
+    /// - Parameters:
+    ///   - provider: The back end's name, recorded in the basis.
+    ///   - capabilities: What the back end can observe and write; decides change or manual item per aspect.
+    ///   - wording: How the back end words manual items.
     public static func plan(
-        manifests: [TeamManifest], observed: FacilitySnapshot, capabilities: ProviderCapabilities,
-        options: PlanOptions
+        manifests: [TeamManifest], observed: ObservedState, provider: String, capabilities: ProviderCapabilities,
+        wording: any ManualWording, options: PlanOptions
     ) -> Plan {
         var refusals = crossManifestRefusals(manifests, observed: observed)
         var seenProjects: Set<String> = []
         var work = PlanWork()
-        let seen = ProjectPlanning.everyoneSeen(in: observed)
         for manifest in manifests.sorted(by: { $0.project < $1.project })
         where seenProjects.insert(manifest.project).inserted {
             var project = ProjectPlanning(
-                manifest: manifest, observed: observed, capabilities: capabilities, options: options, seen: seen)
+                manifest: manifest, observed: observed, capabilities: capabilities, wording: wording,
+                options: options)
             project.run()
             work.merge(project.work)
         }
         refusals += removalLimitRefusals(manifests: manifests, changes: work.changes, options: options)
 
         let changes = work.changes.sorted { $0.executionOrderKey < $1.executionOrderKey }
-        let touched = Set(changes.compactMap(\.group))
+        var targets: [String: TargetState] = [:]
+        for change in changes where targets[change.target.key] == nil {
+            targets[change.target.key] = observed.target(change.target)
+        }
         let basis = PlanBasis(
-            snapshotID: observed.id, snapshotHash: options.snapshotHash, fetchedAt: observed.fetchedAt,
-            facility: observed.facility, caller: observed.caller,
-            groups: work.observedGroups.filter { touched.contains($0.key) },
-            missingGroups: Array(work.missingGroups.intersection(touched)))
+            snapshotID: observed.snapshotID, snapshotHash: observed.snapshotHash, fetchedAt: observed.fetchedAt,
+            facility: observed.facility, provider: provider, caller: observed.caller, manualSystem: wording.system,
+            targets: targets)
         return Plan(
             createdAt: options.createdAt.map(Plan.isoTimestamp), toolVersion: options.toolVersion,
             projects: Array(seenProjects).sorted(), basis: basis, changes: changes,
@@ -42,7 +50,7 @@ public enum Planner {
     }
 
     /// Problems no single manifest shows: a project or group claimed twice, or the wrong facility.
-    static func crossManifestRefusals(_ manifests: [TeamManifest], observed: FacilitySnapshot) -> [String] {
+    static func crossManifestRefusals(_ manifests: [TeamManifest], observed: ObservedState) -> [String] {
         var refusals: [String] = []
         let byProject = Dictionary(grouping: manifests, by: \.project)
         for (project, list) in byProject.sorted(by: { $0.key < $1.key }) where list.count > 1 {
@@ -107,33 +115,27 @@ struct PlanWork {
     var changes: [PlannedChange] = []
     var manualItems: [ManualItem] = []
     var warnings: [PlanWarning] = []
-    var observedGroups: [String: [String]] = [:]
-    var missingGroups: Set<String> = []
 
     mutating func merge(_ other: PlanWork) {
         changes += other.changes
         manualItems += other.manualItems
         warnings += other.warnings
-        observedGroups.merge(other.observedGroups) { first, _ in first }
-        missingGroups.formUnion(other.missingGroups)
     }
 }
 
 extension PlannedChange {
-    /// Roster additions and role changes first, then groups (create, add, remove), then roster removals:
-    /// people join a project before its groups and leave it after them.
+    /// By facility and project, then phase (see ``ChangePhase``), then target, then creation before additions
+    /// before removals. The applier runs phases in this order too.
     var executionOrderKey: String {
-        let phase: Int
-        let step: Int
-        switch kind {
-        case .addToProject: (phase, step) = (0, 0)
-        case .setRole: (phase, step) = (0, 1)
-        case .createGroup: (phase, step) = (1, 0)
-        case .addMembers: (phase, step) = (1, 1)
-        case .removeMembers: (phase, step) = (1, 2)
-        case .removeFromProject: (phase, step) = (2, 0)
+        let rank: Int
+        switch target {
+        case .roster: rank = 0
+        case .group: rank = 1
+        case .roles: rank = 2
+        case .permission: rank = 3
+        case .limits: rank = 4
         }
-        return "\(project)\u{0}\(phase)\u{0}\(group ?? "")\u{0}\(step)\u{0}\(role?.rawValue ?? "")"
+        return "\(facility)\u{0}\(project)\u{0}\(phase.rawValue)\u{0}\(rank)\u{0}\(target.key)\u{0}\(step)\u{0}\(id)"
     }
 }
 

@@ -1,31 +1,38 @@
 import AccountModels
+import Crypto
+import Foundation
 
-/// Plans one project: its groups, its roster, roles and permissions. Pure; used by ``Planner``.
+/// Plans one project: its groups, roster, roles, permissions and limits. Pure; used by ``Planner``.
+///
+/// Every difference goes where the provider's capabilities send it (``ProviderCapabilities/treatment(of:)``):
+/// a change, a manual item a refresh verifies, or one a person acknowledges. The words of manual items come from
+/// the provider's ``ManualWording``.
 struct ProjectPlanning {
     let manifest: TeamManifest
-    let observed: FacilitySnapshot
+    let observed: ObservedState
     let capabilities: ProviderCapabilities
+    let wording: any ManualWording
     let options: PlanOptions
     private(set) var work = PlanWork()
 
     private var project: String { manifest.project }
+    private var facility: String { observed.facility }
     private var caller: String { observed.caller }
     private var today: CalendarDay { options.today }
+    private let seen: ObservedProject
     private let protected: Set<String>
     private let active: Set<String>
-    /// Everyone in any observed group, plus the caller: the same for every project, so ``Planner``
-    /// computes it once per plan (``everyoneSeen(in:)``) instead of once per project.
-    private let seen: Set<String>
 
     init(
-        manifest: TeamManifest, observed: FacilitySnapshot, capabilities: ProviderCapabilities, options: PlanOptions,
-        seen: Set<String>? = nil
+        manifest: TeamManifest, observed: ObservedState, capabilities: ProviderCapabilities,
+        wording: any ManualWording, options: PlanOptions
     ) {
-        self.seen = seen ?? Self.everyoneSeen(in: observed)
         self.manifest = manifest
         self.observed = observed
         self.capabilities = capabilities
+        self.wording = wording
         self.options = options
+        self.seen = observed.projects[manifest.project] ?? ObservedProject()
         self.protected = Set(manifest.policy.protected)
         self.active = manifest.activeMembers(on: options.today)
     }
@@ -38,47 +45,87 @@ struct ProjectPlanning {
             addedToGroups.formUnion(result.added)
             groupWrites = groupWrites || result.wrote
         }
-        if groupWrites, observed.callerRole(in: project)?.canManageGroups != true {
-            let role = observed.callerRole(in: project).map { "a \($0.rawValue)" } ?? "not a member"
+        if groupWrites, seen.callerCanManage != true {
+            let role = seen.callerRole.map { "a \(wording.roleName($0))" } ?? "not a member"
             work.warnings.append(
                 PlanWarning(
                     kind: .callerCannotManage, project: project, subject: caller,
                     message: "\(caller) is \(role) of \(project) as last observed; creating groups and changing "
-                        + "members needs PI or PI Proxy, so these requests will likely fail"))
+                        + "members needs \(wording.roleName(.pi)) or \(wording.roleName(.piProxy)), so these "
+                        + "requests will likely fail"))
         }
-        // Filtered against the snapshot-wide set rather than `subtracting` it: that walks the whole set
-        // (every user seen at the facility) for each project, however few users were added.
-        for user in addedToGroups.filter({ !seen.contains($0) }).sorted() {
+        for user in addedToGroups.filter({ !observed.knownUsers.contains($0) }).sorted() {
             work.warnings.append(
                 PlanWarning(
                     kind: .unknownUser, project: project, subject: user,
-                    message: "\(user) was not seen at \(observed.facility) in any group; the add may fail if "
+                    message: "\(user) was not seen at \(facility) in any group; the add may fail if "
                         + "the username is wrong or they are not yet in the project"))
         }
         planRoster()
         planRoles()
         planPermissions()
+        planLimits()
         warnNearExpiry()
+    }
+
+    // MARK: Ids and items
+
+    private func changeID(_ parts: String...) -> String { ([facility, project] + parts).joined(separator: "/") }
+
+    private mutating func change(_ action: PlannedChange.Action, id: String) {
+        work.changes.append(PlannedChange(id: id, facility: facility, project: project, action: action))
+    }
+
+    /// Adds a manual item worded by the provider; an acknowledged one is left out (only unverifiable items can be).
+    private mutating func item(_ draft: ManualItemDraft, id: String, action: String) {
+        if !draft.verifiable, options.acknowledged.contains(id) { return }
+        work.manualItems.append(
+            ManualItem(
+                id: id, facility: facility, aspect: draft.aspect, project: project, subject: draft.subject,
+                action: action, where: wording.place(of: draft), verifiable: draft.verifiable,
+                note: wording.note(for: draft)))
+    }
+
+    private func draft(
+        _ aspect: ProviderCapabilities.Aspect, _ operation: ManualItemDraft.Operation, subject: String,
+        object: String? = nil, reason: String? = nil
+    ) -> ManualItemDraft {
+        ManualItemDraft(
+            facility: facility, aspect: aspect, operation: operation, project: project, subject: subject,
+            object: object, verifiable: capabilities.treatment(of: aspect) == .verifiableItem, reason: reason)
     }
 
     // MARK: Groups
 
     private mutating func planGroup(_ name: String, _ spec: GroupSpec) -> (added: Set<String>, wrote: Bool) {
-        // Same as `manifest.desiredMembers(of:on:)`, without recomputing the active roster per group.
         let desired: Set<String>
         switch spec.members {
         case .all: desired = active
         case .list(let names): desired = Set(names).intersection(active)
         }
-        guard let group = observed.groups[name] else {
-            work.missingGroups.insert(name)
-            emitGroupCreation(name, members: desired.sorted())
-            return (desired, capabilities.writable.contains(.groups))
+        let treatment = capabilities.treatment(of: .groups)
+        guard treatment != .acknowledgedItem else {
+            // The provider cannot see groups: one item per group, naming who it should hold. Its id carries a
+            // digest of that list, so an acknowledgement lapses when the wanted members change.
+            let members = desired.sorted()
+            let digest = SHA256.hash(data: Data(members.joined(separator: ",").utf8)).prefix(4)
+                .map { String(format: "%02x", $0) }.joined()
+            item(
+                draft(.groups, .create, subject: name, object: name),
+                id: changeID("groups", name, digest),
+                action: "make group \(name) hold exactly: "
+                    + (members.isEmpty ? "nobody" : members.joined(separator: ", "))
+                    + (spec.mode == .additive ? " (additive: remove nobody)" : ""))
+            return (desired, false)
         }
-        let current = Set(group.memberNames)
-        let adds = desired.subtracting(current).sorted()
+        guard let current = observed.groups[name] else {
+            emitGroupCreation(name, members: desired.sorted())
+            return (desired, treatment == .change)
+        }
+        let currentSet = Set(current)
+        let adds = desired.subtracting(currentSet).sorted()
         var removes: [String] = []
-        for user in current.subtracting(desired).sorted() {
+        for user in currentSet.subtracting(desired).sorted() {
             if spec.mode == .additive {
                 if let until = manifest.members[user]?.until, until < today {
                     work.warnings.append(
@@ -96,9 +143,8 @@ struct ProjectPlanning {
                 removes.append(user)
             }
         }
-        if !adds.isEmpty || !removes.isEmpty { work.observedGroups[name] = group.memberNames }
         emitMembership(name, adds: adds, removes: removes)
-        return (Set(adds), capabilities.writable.contains(.groups) && !(adds.isEmpty && removes.isEmpty))
+        return (Set(adds), treatment == .change && !(adds.isEmpty && removes.isEmpty))
     }
 
     /// Why `user` must not be removed, if they must not.
@@ -116,81 +162,55 @@ struct ProjectPlanning {
     }
 
     private mutating func emitGroupCreation(_ name: String, members: [String]) {
-        if capabilities.writable.contains(.groups) {
-            work.changes.append(
-                PlannedChange(
-                    id: "\(project)/\(name)/create", kind: .createGroup, project: project, group: name, usernames: []))
+        if capabilities.treatment(of: .groups) == .change {
+            change(.createGroup(group: name), id: changeID("groups", name, "create"))
             if !members.isEmpty {
-                work.changes.append(
-                    PlannedChange(
-                        id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name,
-                        usernames: members))
+                change(.addGroupMembers(group: name, usernames: members), id: changeID("groups", name, "add"))
             }
             return
         }
-        work.manualItems.append(
-            ManualItem(
-                id: "\(project)/groups/\(name)/create", aspect: .groups, project: project, subject: name,
-                action: "create group \(name)", where: iris("Groups"), verifiable: true))
+        item(
+            draft(.groups, .create, subject: name, object: name), id: changeID("groups", name, "create"),
+            action: "create group \(name)")
         emitMembership(name, adds: members, removes: [])
     }
 
     private mutating func emitMembership(_ name: String, adds: [String], removes: [String]) {
-        if capabilities.writable.contains(.groups) {
+        if capabilities.treatment(of: .groups) == .change {
             if !adds.isEmpty {
-                work.changes.append(
-                    PlannedChange(
-                        id: "\(project)/\(name)/add", kind: .addMembers, project: project, group: name, usernames: adds)
-                )
+                change(.addGroupMembers(group: name, usernames: adds), id: changeID("groups", name, "add"))
             }
             if !removes.isEmpty {
-                work.changes.append(
-                    PlannedChange(
-                        id: "\(project)/\(name)/remove", kind: .removeMembers, project: project, group: name,
-                        usernames: removes))
+                change(.removeGroupMembers(group: name, usernames: removes), id: changeID("groups", name, "remove"))
             }
             return
         }
         for user in adds {
-            work.manualItems.append(
-                ManualItem(
-                    id: "\(project)/groups/\(name)/\(user)/add", aspect: .groups, project: project, subject: user,
-                    action: "add to group \(name)", where: iris("Groups → \(name)"), verifiable: true))
+            item(
+                draft(.groups, .add, subject: user, object: name), id: changeID("groups", name, user, "add"),
+                action: "add to group \(name)")
         }
         for user in removes {
-            work.manualItems.append(
-                ManualItem(
-                    id: "\(project)/groups/\(name)/\(user)/remove", aspect: .groups, project: project, subject: user,
-                    action: "remove from group \(name)", where: iris("Groups → \(name)"), verifiable: true))
+            item(
+                draft(.groups, .remove, subject: user, object: name), id: changeID("groups", name, user, "remove"),
+                action: "remove from group \(name)")
         }
     }
 
-    // MARK: Roster, roles, permissions
-
-    /// The best-known roster: SFAPI cannot list a project's members, so it is everyone in the project's
-    /// observed groups (its default group, named like the project, and the groups its manifest owns),
-    /// plus the caller when they hold a role in the project.
-    func observedRoster() -> Set<String> {
-        var roster: Set<String> = []
-        for name in Set(manifest.groups.keys).union([project]) {
-            roster.formUnion(observed.groups[name]?.memberNames ?? [])
-        }
-        if observed.callerRole(in: project) != nil { roster.insert(caller) }
-        return roster
-    }
-
-    static func everyoneSeen(in observed: FacilitySnapshot) -> Set<String> {
-        var seen: Set<String> = []
-        for group in observed.groups.values {
-            for user in group.users ?? [] { seen.insert(user.name) }
-        }
-        seen.insert(observed.caller)
-        if let user = observed.user?.name { seen.insert(user) }
-        return seen
-    }
+    // MARK: Roster
 
     private mutating func planRoster() {
-        let roster = observedRoster()
+        let treatment = capabilities.treatment(of: .roster)
+        guard treatment != .acknowledgedItem else {
+            // Who is in the project cannot be seen: ask once per wanted member; nobody is removed blind.
+            for user in active.sorted() {
+                item(
+                    draft(.roster, .add, subject: user), id: changeID("roster", user, "add"),
+                    action: "add to project \(project)")
+            }
+            return
+        }
+        let roster = Set(seen.members.keys)
         let adds = active.subtracting(roster).sorted()
         var removes: [String] = []
         for user in roster.subtracting(active).sorted() {
@@ -203,46 +223,27 @@ struct ProjectPlanning {
                 removes.append(user)
             }
         }
-        if capabilities.writable.contains(.roster) {
-            if !adds.isEmpty {
-                work.changes.append(
-                    PlannedChange(
-                        id: "\(project)/roster/add", kind: .addToProject, project: project, group: nil, usernames: adds)
-                )
+        if treatment == .change {
+            if !adds.isEmpty { change(.addProjectMembers(usernames: adds), id: changeID("roster", "add")) }
+            if !removes.isEmpty { change(.removeProjectMembers(usernames: removes), id: changeID("roster", "remove")) }
+        } else {
+            for user in adds {
+                item(
+                    draft(.roster, .add, subject: user), id: changeID("roster", user, "add"),
+                    action: "add to project \(project)")
             }
-            if !removes.isEmpty {
-                work.changes.append(
-                    PlannedChange(
-                        id: "\(project)/roster/remove", kind: .removeFromProject, project: project, group: nil,
-                        usernames: removes))
+            for user in removes {
+                item(
+                    draft(.roster, .remove, subject: user, reason: removalReason(user)),
+                    id: changeID("roster", user, "remove"), action: "remove from project \(project)")
             }
-            return
         }
-        for user in adds {
-            work.manualItems.append(
-                ManualItem(
-                    id: "\(project)/roster/\(user)/add", aspect: .roster, project: project, subject: user,
-                    action: "add to project \(project)", where: iris("Roster"), verifiable: true,
-                    note: "done once a refresh shows \(user) in one of the project's groups"))
-        }
-        for user in removes {
-            let why = removalReason(user)
-            work.manualItems.append(
-                ManualItem(
-                    id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
-                    action: "remove from project \(project)", where: iris("Roster"), verifiable: true, note: why))
-        }
-        // People earlier snapshots showed in the project's groups who are gone from every group now and not
-        // wanted: probably still in the project (the API cannot tell), so the item stays until acknowledged.
-        let former = (options.formerMembers[project] ?? []).subtracting(roster).subtracting(active)
-        for user in former.sorted() where keepReason(user) == nil {
-            let why = removalReason(user)
-            appendUnverifiable(
-                ManualItem(
-                    id: "\(project)/roster/\(user)/remove", aspect: .roster, project: project, subject: user,
-                    action: "remove from project \(project)", where: iris("Roster"), verifiable: false,
-                    note: "\(why); no longer in any of the project's groups, and \(observed.facility) cannot show "
-                        + "project membership: acknowledge this item once Iris no longer lists them"))
+        // People who may still be in the project though the provider cannot tell: only a person can check.
+        for user in seen.possibleMembers.subtracting(roster).subtracting(active).sorted() where keepReason(user) == nil
+        {
+            var unknowable = draft(.roster, .remove, subject: user, reason: removalReason(user))
+            unknowable.verifiable = false
+            item(unknowable, id: changeID("roster", user, "remove"), action: "remove from project \(project)")
         }
     }
 
@@ -252,57 +253,131 @@ struct ProjectPlanning {
         return "not in the manifest"
     }
 
-    /// Only the caller's own role is observable under SFAPI v1.2. A difference there is a change or a
-    /// verifiable manual item; other members' non-default roles become unverifiable manual items that
-    /// stay until acknowledged.
+    // MARK: Roles
+
     private mutating func planRoles() {
+        let treatment = capabilities.treatment(of: .roles)
+        var changesByRole: [Role: [String]] = [:]
         for (user, spec) in manifest.members.sorted(by: { $0.key < $1.key }) where active.contains(user) {
-            let wanted = spec.role.irisRole.rawValue
-            if user == caller {
-                guard let current = observed.callerRole(in: project), current != spec.role.irisRole else { continue }
-                if capabilities.writable.contains(.roles) {
-                    work.changes.append(
-                        PlannedChange(
-                            id: "\(project)/roles/\(spec.role.rawValue)", kind: .setRole, project: project, group: nil,
-                            usernames: [user], role: spec.role))
-                } else {
-                    work.manualItems.append(
-                        ManualItem(
-                            id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project,
-                            subject: user, action: "set role \(wanted)", where: iris("Roster"), verifiable: true,
-                            note: "currently \(current.rawValue)"))
+            let wanted = wording.roleName(spec.role)
+            // A member's current role: observed, or the default for someone the apply itself adds to the roster.
+            let current: Role?
+            if treatment == .acknowledgedItem {
+                current = nil
+            } else if let entry = seen.members[user] {
+                current = entry
+            } else {
+                current = capabilities.treatment(of: .roster) == .change ? .member : nil
+            }
+            guard let current else {
+                guard spec.role != .member else { continue }
+                var unknowable = draft(.roles, .setRole, subject: user, object: spec.role.rawValue)
+                unknowable.verifiable = false
+                item(unknowable, id: changeID("roles", user, spec.role.rawValue), action: "set role \(wanted)")
+                continue
+            }
+            guard current != spec.role else { continue }
+            if treatment == .change {
+                changesByRole[spec.role, default: []].append(user)
+            } else {
+                item(
+                    draft(
+                        .roles, .setRole, subject: user, object: spec.role.rawValue,
+                        reason: "currently \(wording.roleName(current))"),
+                    id: changeID("roles", user, spec.role.rawValue), action: "set role \(wanted)")
+            }
+        }
+        for (role, users) in changesByRole.sorted(by: { $0.key < $1.key }) {
+            change(.setRole(role, usernames: users), id: changeID("roles", role.rawValue))
+        }
+    }
+
+    // MARK: Permissions
+
+    /// `permissions:` is authoritative over the names it lists, and only those: a permission the manifest never
+    /// names is left as it is on everyone.
+    private mutating func planPermissions() {
+        let treatment = capabilities.treatment(of: .permissions)
+        for (permission, holders) in manifest.permissions.sorted(by: { $0.key < $1.key }) {
+            let desired = Set(holders).intersection(active)
+            guard treatment != .acknowledgedItem else {
+                for user in desired.sorted() {
+                    item(
+                        draft(.permissions, .grant, subject: user, object: permission),
+                        id: changeID("permissions", permission, user), action: "grant \(permission)")
                 }
                 continue
             }
-            guard spec.role != .member else { continue }
-            appendUnverifiable(
-                ManualItem(
-                    id: "\(project)/roles/\(user)/\(spec.role.rawValue)", aspect: .roles, project: project,
-                    subject: user,
-                    action: "set role \(wanted)", where: iris("Roster"), verifiable: false,
-                    note:
-                        "\(observed.facility) shows only the caller's own role; "
-                        + "acknowledge this item once Iris shows it"
-                ))
-        }
-    }
-
-    private mutating func planPermissions() {
-        for (permission, holders) in manifest.permissions.sorted(by: { $0.key < $1.key }) {
-            for user in Set(holders).intersection(active).sorted() {
-                appendUnverifiable(
-                    ManualItem(
-                        id: "\(project)/permissions/\(permission)/\(user)", aspect: .permissions, project: project,
-                        subject: user, action: "grant \(permission)", where: iris("Roster → \(user) → Permissions"),
-                        verifiable: false,
-                        note: "the API cannot show permissions; acknowledge this item once it is granted"))
+            let current = seen.permissions[permission] ?? []
+            let grants = desired.subtracting(current).sorted()
+            var revokes: [String] = []
+            for user in current.subtracting(desired).sorted() {
+                if let reason = keepReason(user) {
+                    work.warnings.append(
+                        PlanWarning(
+                            kind: reason, project: project, subject: user,
+                            message: keptMessage(user, reason: reason, from: "permission \(permission)")))
+                } else {
+                    revokes.append(user)
+                }
+            }
+            if treatment == .change {
+                if !grants.isEmpty {
+                    change(
+                        .grantPermission(permission, usernames: grants),
+                        id: changeID("permissions", permission, "grant"))
+                }
+                if !revokes.isEmpty {
+                    change(
+                        .revokePermission(permission, usernames: revokes),
+                        id: changeID("permissions", permission, "revoke"))
+                }
+                continue
+            }
+            for user in grants {
+                item(
+                    draft(.permissions, .grant, subject: user, object: permission),
+                    id: changeID("permissions", permission, user), action: "grant \(permission)")
+            }
+            for user in revokes {
+                item(
+                    draft(.permissions, .revoke, subject: user, object: permission),
+                    id: changeID("permissions", permission, user, "revoke"), action: "revoke \(permission)")
             }
         }
     }
 
-    private mutating func appendUnverifiable(_ item: ManualItem) {
-        guard !options.acknowledged.contains(item.id) else { return }
-        work.manualItems.append(item)
+    // MARK: Limits
+
+    /// Only the limits the manifest states are enforced; `unlimited` clears one.
+    private mutating func planLimits() {
+        var wanted: [(subject: String, limits: [LimitResource: LimitValue])] = [("", manifest.limits)]
+        for (user, spec) in manifest.members.sorted(by: { $0.key < $1.key })
+        where active.contains(user) && !spec.limits.isEmpty {
+            wanted.append((user, spec.limits))
+        }
+        let treatment = capabilities.treatment(of: .limits)
+        for (subject, limits) in wanted {
+            let current = seen.limits[subject] ?? [:]
+            for (resource, value) in limits.sorted(by: { $0.key < $1.key }) {
+                let who = subject.isEmpty ? "-" : subject
+                if treatment != .acknowledgedItem, current[resource] ?? .unlimited == value { continue }
+                if treatment == .change {
+                    change(
+                        .setLimit(subject: subject, resource: resource, value: value),
+                        id: changeID("limits", who, resource.rawValue))
+                } else {
+                    let reason = current[resource].map { "currently \($0)" } ?? "currently unlimited"
+                    item(
+                        draft(
+                            .limits, .setLimit, subject: subject, object: resource.rawValue,
+                            reason: treatment == .verifiableItem ? reason : nil),
+                        id: changeID("limits", who, resource.rawValue, "\(value)"),
+                        action: "set \(resource.rawValue) to \(value)"
+                            + (subject.isEmpty ? " for project \(project)" : ""))
+                }
+            }
+        }
     }
 
     private mutating func warnNearExpiry() {
@@ -316,9 +391,5 @@ struct ProjectPlanning {
                     kind: .nearExpiry, project: project, subject: user,
                     message: "\(user)'s membership ends \(until) (\(when)); teamctl removes them after that day"))
         }
-    }
-
-    private func iris(_ place: String) -> String {
-        "Iris: \(options.irisURL) → project \(project) → \(place)"
     }
 }

@@ -1,24 +1,156 @@
 import AccountModels
 
-/// A facility back end that planning and applying talk to.
+/// A facility back end, as planning and applying see it: what it can observe and write, how it words manual
+/// items, and a handful of calls. Everything one back end needs (client, wire types, authentication, readers)
+/// lives in its own folder under `Providers/`; ``ProviderFactory`` is the one place that picks one.
 ///
-/// A provider declares what it can read and write. The planner turns whatever the provider cannot
-/// write into a manual item; the applier only ever calls the write methods for aspects the provider
-/// declares writable. SFAPI v1.2 is the first provider; Slurm accounting (slurmrestd) is meant to follow.
+/// Planning never calls a provider (it is a pure function of the observed state this produces); the applier
+/// calls ``perform(_:)`` only for changes of aspects the provider declared writable, and ``read(_:)`` to confirm.
 public protocol FacilityProvider: Sendable {
-    /// A short name for messages and the journal, e.g. `sfapi`.
+    /// The back end's short name for plans, messages and the journal, e.g. `sfapi`.
     var name: String { get }
-    /// What this back end can read and write.
+    /// The facility profile this provider talks to, e.g. `nersc`.
+    var facility: String { get }
+    /// What this back end can observe and write.
     var capabilities: ProviderCapabilities { get }
-    /// Whether the account system is up. Returns the system's status record, or nil when the
-    /// provider has no status to report.
-    func accountSystemStatus() async throws -> SystemStatus?
-    /// Reads one group by name; nil when the facility says it does not exist.
-    func readGroup(named name: String) async throws -> GroupStats?
-    /// Creates a group owned by `project`.
-    func createGroup(named name: String, project: String) async throws -> GroupStats
-    /// Adds usernames to a group in one request (set semantics: adding a member twice changes nothing).
-    func addMembers(_ usernames: [String], to group: String) async throws -> GroupStats
-    /// Removes usernames from a group in one request (set semantics).
-    func removeMembers(_ usernames: [String], from group: String) async throws -> GroupStats
+    /// How this back end words manual items.
+    var wording: any ManualWording { get }
+
+    /// The account system's status: apply refuses to write while it is not active.
+    func accountSystemStatus() async throws -> AccountSystemStatus
+    /// Everything `teamctl status` shows: the facility's systems and current outages.
+    func statusReport() async throws -> FacilityStatusReport
+    /// The username the credentials act as.
+    func callerName() async throws -> String
+    /// Reads the facility for what the manifests need, stores it in the cache as a new snapshot (when a cache is
+    /// given) and returns the observed state.
+    func refresh(
+        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+    ) async throws -> RefreshResult
+    /// The observed state from the newest snapshot in the cache; throws when there is none or it lacks what the
+    /// manifests need.
+    func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState
+    /// Performs one change; returns the facility's answer, with the target's state when the answer shows it.
+    func perform(_ change: PlannedChange) async throws -> ChangeAnswer
+    /// Re-reads one target, to confirm a change or check that the facility has not moved.
+    func read(_ target: ChangeTarget) async throws -> TargetState
+}
+
+/// What the facility answered to a change.
+public struct ChangeAnswer: Sendable, Hashable {
+    /// The target's state after the change, when the answer shows it (nil: the answer says nothing about it).
+    public var state: TargetState?
+    /// A short description for the journal, e.g. `group lumcal (gid 71234) has 6 members`.
+    public var detail: String
+
+    /// Creates an answer.
+    public init(state: TargetState?, detail: String) {
+        self.state = state
+        self.detail = detail
+    }
+}
+
+/// What a refresh read.
+public struct RefreshResult: Sendable, Hashable {
+    /// The observed state.
+    public var observed: ObservedState
+    /// What was read, in the provider's words, e.g. `3 projects, 12 groups, 1 client`.
+    public var summary: String
+
+    /// Creates a result.
+    public init(observed: ObservedState, summary: String) {
+        self.observed = observed
+        self.summary = summary
+    }
+}
+
+/// A facility's systems and outages, for `teamctl status`.
+public struct FacilityStatusReport: Sendable, Hashable {
+    /// One system: its name, state and first note.
+    public struct System: Sendable, Hashable {
+        public var name: String
+        public var state: String
+        public var note: String?
+
+        /// Creates one.
+        public init(name: String, state: String, note: String?) {
+            self.name = name
+            self.state = state
+            self.note = note
+        }
+    }
+
+    /// Where the systems were read, e.g. a host name.
+    public var source: String
+    /// The systems, sorted by name.
+    public var systems: [System]
+    /// Current outages, one line each.
+    public var outages: [String]
+    /// The account system's name, e.g. `iris`.
+    public var accountSystemName: String
+    /// The account system's status; nil when the facility does not list it.
+    public var accountSystem: AccountSystemStatus?
+    /// Why the account system is not active, when it is not.
+    public var accountSystemReason: String?
+
+    /// Creates a report.
+    public init(
+        source: String, systems: [System], outages: [String], accountSystemName: String,
+        accountSystem: AccountSystemStatus?, accountSystemReason: String?
+    ) {
+        self.accountSystemName = accountSystemName
+        self.source = source
+        self.systems = systems
+        self.outages = outages
+        self.accountSystem = accountSystem
+        self.accountSystemReason = accountSystemReason
+    }
+}
+
+/// How far a refresh has got, for a progress bar.
+public struct RefreshProgress: Sendable, Hashable {
+    /// Reads finished.
+    public var done: Int
+    /// Reads in all.
+    public var total: Int
+
+    /// Creates a progress value.
+    public init(done: Int, total: Int) {
+        self.done = done
+        self.total = total
+    }
+}
+
+/// An error that can say what a failed write means for its change. Providers' errors conform; the applier re-reads
+/// the target before deciding, so a lost answer never fails a change that took effect.
+public protocol ChangeFailureReporting: Error {
+    /// Whether the request may have reached the facility and taken effect (a timeout, a dropped connection).
+    var isAmbiguous: Bool { get }
+    /// Whether the facility said the object already exists (a create that may already be as asked).
+    var isAlreadyExists: Bool { get }
+}
+
+extension ChangeFailureReporting {
+    public var isAlreadyExists: Bool { false }
+}
+
+extension TransportError: ChangeFailureReporting {}
+
+/// A change a provider was asked to perform that its capabilities do not cover: the plan is damaged or was made
+/// for another back end.
+public struct UnsupportedChange: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The change's id.
+    public var changeID: String
+    /// The provider's name.
+    public var provider: String
+
+    /// Creates one.
+    public init(changeID: String, provider: String) {
+        self.changeID = changeID
+        self.provider = provider
+    }
+
+    public var description: String {
+        "the \(provider) back end cannot perform change \(changeID); make the plan again for this facility"
+    }
 }

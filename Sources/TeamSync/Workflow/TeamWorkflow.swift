@@ -28,57 +28,40 @@ public struct TeamWorkflow: Sendable {
     /// The facility name snapshots are stored under.
     public var facility: String { context.settings.profile }
 
-    /// The group names the manifests declare.
-    public static func groupNames(of manifests: [LoadedManifest]) -> [String] {
-        Array(Set(manifests.flatMap { $0.manifest.groups.keys })).sorted()
+    /// The back end.
+    public var provider: any FacilityProvider { context.provider }
+
+    /// Reads the facility for the manifests and stores a new snapshot.
+    public func refresh(
+        for manifests: [LoadedManifest], progress: (@Sendable (RefreshProgress) -> Void)? = nil
+    ) async throws -> RefreshResult {
+        try context.requireCredentials()
+        return try await provider.refresh(for: manifests.map(\.manifest), cache: cache, progress: progress)
     }
 
-    /// A fresh snapshot (reading the facility and storing it) or, with `refresh` false, the newest cached one.
-    public func snapshot(
+    /// The observed state: fresh (reading the facility and storing a snapshot) or, with `refresh` false, from the
+    /// newest cached snapshot.
+    public func observe(
         for manifests: [LoadedManifest], refresh: Bool, progress: (@Sendable (RefreshProgress) -> Void)? = nil
-    ) async throws -> FacilitySnapshot {
-        if refresh {
-            try context.requireCredentials()
-            return try await Refresher(client: context.client, cache: cache, now: now, progress: progress)
-                .refresh(facility: facility, extraGroups: Self.groupNames(of: manifests))
-        }
-        guard let cached = try cache.latestSnapshot(facility: facility) else {
-            throw WorkflowError.noSnapshot(facility: facility, cache: cache.path)
-        }
-        let missing = Self.groupNames(of: manifests).filter {
-            cached.groups[$0] == nil && !cached.missingGroups.contains($0)
-        }
-        if !missing.isEmpty { throw WorkflowError.snapshotLacksGroups(missing, snapshot: cached.id) }
-        return cached
+    ) async throws -> ObservedState {
+        if refresh { return try await self.refresh(for: manifests, progress: progress).observed }
+        return try provider.cachedState(for: manifests.map(\.manifest), cache: cache)
     }
 
-    /// Plans the manifests against a snapshot, leaving out manual items people acknowledged.
+    /// Plans the manifests against an observed state, leaving out manual items people acknowledged.
     public func plan(
-        _ manifests: [LoadedManifest], against snapshot: FacilitySnapshot, maxRemovals: Int? = nil,
+        _ manifests: [LoadedManifest], against observed: ObservedState, maxRemovals: Int? = nil,
         today: CalendarDay? = nil
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
-        // Everyone the history showed in each project's groups (its manifest's and its default group) who is
-        // not in that group now. Those still in it are in the observed roster, which the planner subtracts
-        // anyway, so leaving them out changes nothing but the rows read.
-        let groupsByProject = manifests.map {
-            ($0.manifest.project, Set($0.manifest.groups.keys).union([$0.manifest.project]))
-        }
-        let seen = try cache.usernamesEverSeen(
-            inGroups: Array(groupsByProject.reduce(into: Set<String>()) { $0.formUnion($1.1) }).sorted(),
-            facility: facility, notIn: snapshot.id)
-        var formerMembers: [String: Set<String>] = [:]
-        for (project, groups) in groupsByProject {
-            formerMembers[project] = groups.reduce(into: Set<String>()) { $0.formUnion(seen[$1] ?? []) }
-        }
         let options = PlanOptions(
             today: today ?? CalendarDay.today(at: now()), maxRemovalsOverride: maxRemovals,
             acknowledged: try await journal.acknowledgedItemIDs(), createdAt: now().timeIntervalSince1970,
-            toolVersion: toolVersion, snapshotHash: try cache.contentHash(snapshotId: snapshot.id),
-            formerMembers: formerMembers)
+            toolVersion: toolVersion)
+        let provider = self.provider
         return Planner.plan(
-            manifests: manifests.map(\.manifest), observed: snapshot, capabilities: context.provider.capabilities,
-            options: options)
+            manifests: manifests.map(\.manifest), observed: observed, provider: provider.name,
+            capabilities: provider.capabilities, wording: provider.wording, options: options)
     }
 
     /// Applies a plan under the cache's apply lock, journaling every change.
@@ -86,7 +69,7 @@ public struct TeamWorkflow: Sendable {
     /// A saved plan (`saved` true) is checked first: it must be for this facility and caller, and the
     /// applier re-reads every touched group and refuses if any moved since the plan's snapshot.
     public func apply(
-        _ plan: Plan, saved: Bool, dryRun: Bool, ignoreStatus: Bool, concurrency: Int,
+        _ plan: Plan, saved: Bool, ignoreStatus: Bool, concurrency: Int,
         log: Logger = Logger(label: "teamctl.apply")
     ) async throws -> ApplyReport {
         try context.requireCredentials()
@@ -97,23 +80,24 @@ public struct TeamWorkflow: Sendable {
         defer { lock.release() }
         // A saved plan must be applied by the person who made it; asking the facility is a read, so it goes
         // out with the applier's status and basis reads.
-        let sameCaller: @Sendable () async -> String? = { [client = context.client, expected = plan.basis.caller] in
+        let provider = self.provider
+        let sameCaller: @Sendable () async -> String? = { [expected = plan.basis.caller] in
             guard saved else { return nil }
             do {
-                let caller = try await client.currentUser().name
+                let caller = try await provider.callerName()
                 return caller == expected ? nil : WorkflowError.wrongCaller(plan: expected, current: caller).description
             } catch {
                 return "could not ask the facility who you are (\(error)); nothing was sent"
             }
         }
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
-        let applier = Applier(provider: context.provider, journal: journal, now: now, log: log)
+        let applier = Applier(provider: provider, journal: journal, now: now, log: log)
         let report = await applier.apply(
             plan,
             options: ApplyOptions(
-                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: dryRun),
+                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: context.dryRun),
             preflight: sameCaller)
-        if let runID = report.runID, !dryRun {
+        if let runID = report.runID, !context.dryRun {
             try? await journal.attach(plan: try plan.jsonData(), to: runID)
         }
         return report

@@ -79,7 +79,7 @@ struct Apply: AsyncParsableCommand {
             }
         }
         let report = try await workflow.apply(
-            plan, saved: planFile != nil, dryRun: dryRun, ignoreStatus: ignoreStatus,
+            plan, saved: planFile != nil, ignoreStatus: ignoreStatus,
             concurrency: workflow.context.settings.concurrency)
         print(report.summaryText())
         if report.failed { throw ExitCode(1) }

@@ -92,24 +92,24 @@ struct Demo: AsyncParsableCommand {
 
         step(2, "teamctl refresh -f \(manifest)")
         let started = Date()
-        let snapshot = try await workflow.snapshot(for: manifests, refresh: true)
+        let refreshed = try await workflow.refresh(for: manifests)
+        let snapshot = refreshed.observed
         print(
-            "refreshed \(snapshot.facility) as \(snapshot.caller): \(snapshot.projects.count) projects, "
-                + "\(snapshot.groups.count) groups in \(String(format: "%.2f", Date().timeIntervalSince(started))) s "
-                + "(snapshot \(snapshot.id))")
+            "refreshed \(snapshot.facility) as \(snapshot.caller): \(refreshed.summary) in "
+                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s (snapshot \(snapshot.snapshotID))")
 
         step(3, "teamctl plan -f \(manifest)")
         let plan = try await workflow.plan(manifests, against: snapshot, today: day)
         print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
 
         step(4, "teamctl apply -f \(manifest) --yes")
-        let report = try await workflow.apply(plan, saved: false, dryRun: false, ignoreStatus: false, concurrency: 8)
+        let report = try await workflow.apply(plan, saved: false, ignoreStatus: false, concurrency: 8)
         print(report.summaryText())
         if report.failed { throw CLIError("the demo's apply failed; see above") }
 
         step(5, "teamctl plan -f \(manifest)   (again: nothing left for the API to do)")
         let again = try await workflow.plan(
-            manifests, against: try await workflow.snapshot(for: manifests, refresh: true), today: day)
+            manifests, against: try await workflow.observe(for: manifests, refresh: true), today: day)
         print(PlanRenderer.summaryLine(again))
         guard again.changes.isEmpty else {
             print(PlanRenderer.text(again, color: Terminal.useColor), terminator: "")
@@ -130,7 +130,7 @@ struct Demo: AsyncParsableCommand {
             let later = start.addingTimeInterval(Double(dayNumber) * 86_400)
             let daily = TeamWorkflow(
                 context: context, cache: workflow.cache, toolVersion: TeamCtlVersion.current, now: { later })
-            _ = try await daily.snapshot(for: [], refresh: true)
+            _ = try await daily.observe(for: [], refresh: true)
         }
         let history = try workflow.cache.snapshots(facility: workflow.facility, since: nil)
         let usage = UsageReport.build(

@@ -37,14 +37,9 @@ struct Import: AsyncParsableCommand {
             throw CLIError("\(output) exists; pass --force to overwrite it")
         }
         let workflow = try connection.makeWorkflow()
-        let snapshot: FacilitySnapshot
-        if noRefresh {
-            guard let cached = try workflow.cache.latestSnapshot(facility: workflow.facility) else {
-                throw CLIError("no snapshot of \(workflow.facility) yet; drop --no-refresh")
-            }
-            snapshot = cached
-        } else {
-            snapshot = try await workflow.snapshot(for: [], refresh: true)
+        if !noRefresh { _ = try await workflow.refresh(for: []) }
+        guard let snapshot = try workflow.cache.latestSnapshot(facility: workflow.facility) else {
+            throw CLIError("no snapshot of \(workflow.facility) yet; drop --no-refresh")
         }
         let unknown = group.filter { snapshot.groups[$0] == nil }
         if !unknown.isEmpty {

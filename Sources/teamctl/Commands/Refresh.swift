@@ -25,31 +25,22 @@ struct Refresh: AsyncParsableCommand {
     func run() async throws {
         _ = Terminal.loggingBootstrapped
         let manifests = file.isEmpty ? [] : try ManifestLoader.load(paths: file, today: .today(at: Date()))
-        let groups = TeamWorkflow.groupNames(of: manifests)
-        let context = try connection.makeContext(manifestFacility: manifests.lazy.compactMap(\.manifest.facility).first)
-        try context.requireCredentials()
-        let cache = try context.openCache()
+        let workflow = try connection.makeWorkflow(manifests: manifests)
         let bar = ProgressBar.onTerminal()
         let started = Date()
-        let snapshot: FacilitySnapshot
+        let result: RefreshResult
         do {
-            snapshot = try await Refresher(client: context.client, cache: cache, progress: bar?.update)
-                .refresh(facility: context.settings.profile, extraGroups: groups)
+            result = try await workflow.refresh(for: manifests, progress: bar?.update)
         } catch {
             bar?.finish()
             throw error
         }
         bar?.finish()
         let seconds = Date().timeIntervalSince(started)
-        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        var line =
-            "refreshed \(snapshot.facility) as \(snapshot.caller): \(count(snapshot.projects.count, "project")), "
-            + "\(count(snapshot.groups.count, "group")), \(count(snapshot.clients.count, "client"))"
-        if !snapshot.missingGroups.isEmpty {
-            line += " (\(snapshot.missingGroups.count) named group(s) do not exist yet)"
-        }
-        line += " in \(String(format: "%.1f", seconds)) s (snapshot \(snapshot.id))"
-        print(line)
+        let observed = result.observed
+        print(
+            "refreshed \(observed.facility) as \(observed.caller): \(result.summary) in "
+                + "\(String(format: "%.1f", seconds)) s (snapshot \(observed.snapshotID))")
     }
 }
 

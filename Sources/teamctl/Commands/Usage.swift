@@ -48,7 +48,7 @@ struct Usage: AsyncParsableCommand {
     func run() async throws {
         _ = Terminal.loggingBootstrapped
         let workflow = try connection.makeWorkflow()
-        if refresh { _ = try await workflow.snapshot(for: [], refresh: true) }
+        if refresh { _ = try await workflow.observe(for: [], refresh: true) }
         let snapshots = try workflow.cache.snapshots(facility: workflow.facility, since: nil)
         guard !snapshots.isEmpty else {
             throw CLIError(

@@ -8,9 +8,7 @@ extension ConnectionOptions {
     /// `facility:` or a saved plan's.
     func makeWorkflow(facility: String? = nil, dryRun: Bool = false) throws -> TeamWorkflow {
         let settings = try settings(manifestFacility: facility)
-        let live = URLSessionTransport(maxConcurrent: settings.concurrency)
-        let transport: any HTTPTransport = dryRun ? DryRunTransport(wrapping: live, tokenURL: settings.tokenURL) : live
-        let context = TeamctlContext(settings: settings, transport: transport)
+        let context = TeamctlContext(settings: settings, dryRun: dryRun)
         return TeamWorkflow(context: context, cache: try context.openCache(), toolVersion: TeamCtlVersion.current)
     }
 

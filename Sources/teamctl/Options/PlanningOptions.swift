@@ -22,7 +22,7 @@ struct PlanningOptions: ParsableArguments {
         let manifests = try ManifestLoader.load(paths: files, today: day)
         let workflow = try connection.makeWorkflow(manifests: manifests, dryRun: dryRun)
         let bar = refresh ? ProgressBar.onTerminal() : nil
-        let snapshot = try await workflow.snapshot(for: manifests, refresh: refresh, progress: bar?.update)
+        let snapshot = try await workflow.observe(for: manifests, refresh: refresh, progress: bar?.update)
         bar?.finish()
         let plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
         return (plan, workflow)

@@ -140,9 +140,9 @@ struct ApplierTests {
         #expect(report.outcome == .succeeded)
         #expect(await facility.writeCalls.filter { $0 == "add g1" }.count == 1)
         #expect(await facility.calls.filter { $0 == "read g1" }.count == 2, "basis read, then the re-read")
-        let result = try #require(report.results.first { $0.change.id == "m1/g1/add" })
+        let result = try #require(report.results.first { $0.change.id == "nersc/m1/groups/g1/add" })
         #expect(result.outcome == .confirmed)
-        #expect(result.detail?.contains("re-reading") == true)
+        #expect(result.detail?.contains("the answer was lost") == true)
     }
 
     @Test func aTimeoutWithoutEffectIsRetriedOnce() async throws {
@@ -151,7 +151,7 @@ struct ApplierTests {
         let report = await applier.apply(plan(for: startState))
         #expect(report.outcome == .succeeded)
         #expect(await facility.writeCalls.filter { $0 == "add g3" }.count == 2)
-        #expect(report.results.first { $0.change.id == "m1/g3/add" }?.requests == 2)
+        #expect(report.results.first { $0.change.id == "nersc/m1/groups/g3/add" }?.requests == 2)
         #expect(await facility.groups["g3"] == ["alice", "carol"])
     }
 
@@ -161,7 +161,7 @@ struct ApplierTests {
         await facility.inject(.timeoutBeforeEffect, into: "add g3")
         let report = await applier.apply(plan(for: startState))
         #expect(report.outcome == .failed)
-        #expect(outcomes(report)["m1/g3/add"] == .failed)
+        #expect(outcomes(report)["nersc/m1/groups/g3/add"] == .failed)
         #expect(report.results.filter { $0.change.group != "g3" }.allSatisfy { $0.outcome == .confirmed })
         #expect(await facility.writeCalls.filter { $0 == "add g3" }.count == 2, "one retry, no more")
     }
@@ -172,14 +172,15 @@ struct ApplierTests {
         let report = await applier.apply(plan(for: startState))
         #expect(report.failed)
         let byID = outcomes(report)
-        #expect(byID["m1/g1/add"] == .failed)
-        #expect(byID["m1/g1/remove"] == .confirmed, "add and remove of one group are independent")
+        #expect(byID["nersc/m1/groups/g1/add"] == .failed)
+        #expect(byID["nersc/m1/groups/g1/remove"] == .confirmed, "add and remove of one group are independent")
         #expect(
-            byID["m1/g2/create"] == .confirmed && byID["m1/g2/add"] == .confirmed && byID["m1/g3/add"] == .confirmed)
+            byID["nersc/m1/groups/g2/create"] == .confirmed && byID["nersc/m1/groups/g2/add"] == .confirmed
+                && byID["nersc/m1/groups/g3/add"] == .confirmed)
         #expect(await facility.writeCalls.filter { $0 == "add g1" }.count == 1, "a definite refusal is not retried")
-        #expect(await journal.states(of: "m1/g1/add") == [.planned, .sent, .failed])
+        #expect(await journal.states(of: "nersc/m1/groups/g1/add") == [.planned, .sent, .failed])
         let summary = report.summaryText()
-        #expect(summary.contains("FAILED m1/g1/add bob: 422 user bob is not in project m1"))
+        #expect(summary.contains("FAILED nersc/m1/groups/g1/add bob: 422 user bob is not in project m1"))
         #expect(summary.contains("4 confirmed, 1 failed"))
         #expect(summary.contains("run apply with the same plan again"))
     }
@@ -188,7 +189,7 @@ struct ApplierTests {
         let (facility, _, applier) = setUp()
         await facility.ignore(["bob"])
         let report = await applier.apply(plan(for: startState))
-        let result = try #require(report.results.first { $0.change.id == "m1/g1/add" })
+        let result = try #require(report.results.first { $0.change.id == "nersc/m1/groups/g1/add" })
         #expect(result.outcome == .failed)
         #expect(result.detail == "the facility answered, but group g1 still lacks bob")
         #expect(report.outcome == .failed)
@@ -199,10 +200,10 @@ struct ApplierTests {
         await facility.inject(.rejected("422 name: at most 8 characters"), into: "create g2")
         let report = await applier.apply(plan(for: startState))
         let byID = outcomes(report)
-        #expect(byID["m1/g2/create"] == .failed)
-        #expect(byID["m1/g2/add"] == .notAttempted)
+        #expect(byID["nersc/m1/groups/g2/create"] == .failed)
+        #expect(byID["nersc/m1/groups/g2/add"] == .notAttempted)
         #expect(await !facility.writeCalls.contains("add g2"))
-        #expect(byID["m1/g3/add"] == .confirmed)
+        #expect(byID["nersc/m1/groups/g3/add"] == .confirmed)
     }
 
     @Test func aRerunSendsOnlyWhatDidNotSucceed() async throws {
@@ -216,8 +217,11 @@ struct ApplierTests {
         let second = await applier.apply(thePlan)
         #expect(second.outcome == .succeeded)
         #expect(await Array(facility.writeCalls.dropFirst(writesBefore)) == ["add g1"])
-        #expect(outcomes(second)["m1/g1/add"] == .confirmed)
-        #expect(second.results.filter { $0.change.id != "m1/g1/add" }.allSatisfy { $0.outcome == .alreadyConfirmed })
+        #expect(outcomes(second)["nersc/m1/groups/g1/add"] == .confirmed)
+        #expect(
+            second.results.filter { $0.change.id != "nersc/m1/groups/g1/add" }.allSatisfy {
+                $0.outcome == .alreadyConfirmed
+            })
         #expect(await journal.runs.count == 2)
 
         let callsBefore = await facility.calls.count
@@ -230,23 +234,25 @@ struct ApplierTests {
         let (facility, journal, applier) = setUp()
         let thePlan = plan(for: startState)
         // The killed run: it recorded `sent` for g3's add, the facility made the change, then the process died.
-        let killed = ApplyRun(id: "killed", planID: thePlan.planID, startedAt: 0, provider: "fake", changeIDs: [])
+        let killed = ApplyRun(
+            id: "killed", planID: thePlan.planID, startedAt: 0, provider: "fake", facility: "nersc", changeIDs: [])
         try await journal.begin(run: killed)
-        try await journal.record(runID: "killed", changeID: "m1/g3/add", state: .sent, detail: nil)
+        try await journal.record(runID: "killed", changeID: "nersc/m1/groups/g3/add", state: .sent, detail: nil)
         await facility.set("g3", ["alice", "carol"])
 
         let report = await applier.apply(thePlan)
         #expect(report.outcome == .succeeded, "the basis check accepts a change an earlier run sent")
         #expect(await !facility.writeCalls.contains("add g3"))
-        #expect(outcomes(report)["m1/g3/add"] == .confirmed)
+        #expect(outcomes(report)["nersc/m1/groups/g3/add"] == .confirmed)
     }
 
     @Test func aRunKilledBeforeTheFacilityActedResends() async throws {
         let (facility, journal, applier) = setUp()
         let thePlan = plan(for: startState)
-        let killed = ApplyRun(id: "killed", planID: thePlan.planID, startedAt: 0, provider: "fake", changeIDs: [])
+        let killed = ApplyRun(
+            id: "killed", planID: thePlan.planID, startedAt: 0, provider: "fake", facility: "nersc", changeIDs: [])
         try await journal.begin(run: killed)
-        try await journal.record(runID: "killed", changeID: "m1/g3/add", state: .sent, detail: nil)
+        try await journal.record(runID: "killed", changeID: "nersc/m1/groups/g3/add", state: .sent, detail: nil)
 
         let report = await applier.apply(thePlan)
         #expect(report.outcome == .succeeded)
@@ -286,27 +292,30 @@ struct ApplierTests {
         let rosterPlan = Planner.plan(
             manifests: [Fixture.manifest(members: Fixture.members(["pi1", "alice", "bob"], roles: ["pi1": .pi]))],
             observed: Fixture.snapshot(groups: ["m1": ["alice", "pi1"]]),
-            capabilities: ProviderCapabilities(readable: [.roster], writable: [.roster]), options: Fixture.options())
+            capabilities: ProviderCapabilities(observable: [.roster, .groups], writable: [.roster]),
+            options: Fixture.options())
         #expect(rosterPlan.changes.map(Fixture.describe) == ["join m1 bob"])
-        let report = await applier.apply(rosterPlan)
+        // Without the basis check (which refuses before any write, since the target cannot be read), the change
+        // reaches the provider, which refuses it by name.
+        let report = await applier.apply(rosterPlan, options: ApplyOptions(verifyBasis: false))
         #expect(report.outcome == .failed)
-        #expect(report.results.first?.detail?.contains("cannot perform addToProject") == true)
+        #expect(report.results.first?.detail?.contains("cannot perform change nersc/m1/roster/add") == true)
         #expect(await facility.writeCalls.isEmpty)
     }
 
     @Test func driftToleratesOnlyChangesSentButUnconfirmed() {
         let basis = PlanBasis(
-            snapshotID: 1, snapshotHash: nil, fetchedAt: 0, facility: "nersc", caller: "pi1",
-            groups: ["g": ["a", "b"]], missingGroups: [])
-        let add = PlannedChange(id: "p/g/add", kind: .addMembers, project: "p", group: "g", usernames: ["c"])
-        let remove = PlannedChange(id: "p/g/remove", kind: .removeMembers, project: "p", group: "g", usernames: ["b"])
-        func stats(_ names: [String]) -> GroupStats {
-            GroupStats(gid: 1, name: "g", users: names.map { UserStats(uid: 1, name: $0) })
-        }
+            snapshotID: 1, snapshotHash: nil, fetchedAt: 0, facility: "nersc", provider: "fake", caller: "pi1",
+            manualSystem: nil, targets: ["group g": TargetState(values: ["a", "b"])])
+        let add = PlannedChange(
+            id: "p/g/add", facility: "nersc", project: "p", action: .addGroupMembers(group: "g", usernames: ["c"]))
+        let remove = PlannedChange(
+            id: "p/g/remove", facility: "nersc", project: "p", action: .removeGroupMembers(group: "g", usernames: ["b"])
+        )
         func drift(_ names: [String]?, confirmed: Set<String> = [], attempted: Set<String> = []) -> String? {
             Applier.drift(
-                group: "g", basis: basis, changes: [add, remove], confirmed: confirmed, attempted: attempted,
-                current: names.map(stats))
+                target: .group("g"), basis: basis, changes: [add, remove], confirmed: confirmed, attempted: attempted,
+                current: names.map { TargetState(values: Set($0)) } ?? TargetState(exists: false))
         }
         #expect(drift(["a", "b"]) == nil)
         #expect(drift(["a", "b", "c"]) == "group g gained c")

@@ -79,42 +79,76 @@ actor FakeFacility {
     }
 }
 
-/// A `FacilityProvider` over a `FakeFacility` with SFAPI's capabilities.
+/// A `FacilityProvider` over a `FakeFacility` with SFAPI's capabilities (groups only are written).
 struct FakeProvider: FacilityProvider {
-    let facility: FakeFacility
+    let fake: FakeFacility
+    var capabilities: ProviderCapabilities = .sfapiV1_2
+
+    init(facility: FakeFacility, capabilities: ProviderCapabilities = .sfapiV1_2) {
+        self.fake = facility
+        self.capabilities = capabilities
+    }
+
     var name: String { "fake" }
-    var capabilities: ProviderCapabilities { .sfapiV1_2 }
+    var facility: String { "nersc" }
+    var wording: any ManualWording { GenericManualWording() }
 
-    func accountSystemStatus() async throws -> SystemStatus? {
-        try await facility.call("status")
-        return SystemStatus(name: "iris", status: await facility.status)
+    func accountSystemStatus() async throws -> AccountSystemStatus {
+        try await fake.call("status")
+        let state = await fake.status
+        return AccountSystemStatus(name: "iris", isActive: state == .active, state: state.rawValue)
     }
 
-    func readGroup(named name: String) async throws -> GroupStats? {
-        try await facility.call("read \(name)")
-        return await facility.stats(name)
+    func statusReport() async throws -> FacilityStatusReport {
+        FacilityStatusReport(
+            source: "fake", systems: [], outages: [], accountSystemName: "iris",
+            accountSystem: try await accountSystemStatus(), accountSystemReason: nil)
     }
 
-    func createGroup(named name: String, project: String) async throws -> GroupStats {
-        try await facility.write("create \(name)", group: name) { groups in
-            guard groups[name] == nil else { throw FakeRejection(answer: "409 group \(name) already exists") }
-            groups[name] = []
+    func callerName() async throws -> String { "pi1" }
+
+    func refresh(
+        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+    ) async throws -> RefreshResult {
+        throw FakeRejection(answer: "the fake provider does not refresh")
+    }
+
+    func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState {
+        throw FakeRejection(answer: "the fake provider has no cache")
+    }
+
+    func read(_ target: ChangeTarget) async throws -> TargetState {
+        guard case .group(let name) = target else { throw UnsupportedChange(changeID: target.key, provider: name) }
+        try await fake.call("read \(name)")
+        guard let members = await fake.groups[name] else { return TargetState(exists: false) }
+        return TargetState(values: members)
+    }
+
+    func perform(_ change: PlannedChange) async throws -> ChangeAnswer {
+        let stats: GroupStats
+        switch change.action {
+        case .createGroup(let name):
+            stats = try await fake.write("create \(name)", group: name) { groups in
+                guard groups[name] == nil else { throw FakeRejection(answer: "409 group \(name) already exists") }
+                groups[name] = []
+            }
+        case .addGroupMembers(let group, let usernames):
+            let ignored = await fake.ignoredUsers
+            let accepted = usernames.filter { !ignored.contains($0) }
+            stats = try await fake.write("add \(group)", group: group) { groups in
+                guard groups[group] != nil else { throw FakeRejection(answer: "404 no group \(group)") }
+                groups[group]?.formUnion(accepted)
+            }
+        case .removeGroupMembers(let group, let usernames):
+            stats = try await fake.write("remove \(group)", group: group) { groups in
+                guard groups[group] != nil else { throw FakeRejection(answer: "404 no group \(group)") }
+                groups[group]?.subtract(usernames)
+            }
+        default:
+            throw UnsupportedChange(changeID: change.id, provider: name)
         }
-    }
-
-    func addMembers(_ usernames: [String], to group: String) async throws -> GroupStats {
-        let ignored = await facility.ignoredUsers
-        let accepted = usernames.filter { !ignored.contains($0) }
-        return try await facility.write("add \(group)", group: group) { groups in
-            guard groups[group] != nil else { throw FakeRejection(answer: "404 no group \(group)") }
-            groups[group]?.formUnion(accepted)
-        }
-    }
-
-    func removeMembers(_ usernames: [String], from group: String) async throws -> GroupStats {
-        try await facility.write("remove \(group)", group: group) { groups in
-            guard groups[group] != nil else { throw FakeRejection(answer: "404 no group \(group)") }
-            groups[group]?.subtract(usernames)
-        }
+        return ChangeAnswer(
+            state: TargetState(values: Set(stats.memberNames)),
+            detail: "group \(stats.name) (gid \(stats.gid)) has \(stats.memberNames.count) members")
     }
 }

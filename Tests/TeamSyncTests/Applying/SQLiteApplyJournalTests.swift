@@ -18,7 +18,9 @@ struct SQLiteApplyJournalTests {
     @Test func beginPlannedRecordsTheRunAndEveryChangeAsPlannedInOneStep() async throws {
         let (journal, cache, directory) = try journal()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = ApplyRun(id: "run-1", planID: "plan-1", startedAt: 1, provider: "sfapi", changeIDs: ["a", "b", "c"])
+        let run = ApplyRun(
+            id: "run-1", planID: "plan-1", startedAt: 1, provider: "sfapi", facility: "nersc",
+            changeIDs: ["a", "b", "c"])
         try await journal.beginPlanned(run: run)
 
         let events = try #require(try await journal.events(runID: "run-1"))
@@ -40,7 +42,8 @@ struct SQLiteApplyJournalTests {
             try? FileManager.default.removeItem(at: first)
             try? FileManager.default.removeItem(at: second)
         }
-        let run = ApplyRun(id: "r", planID: "p", startedAt: 5, provider: "sfapi", changeIDs: ["x", "y"])
+        let run = ApplyRun(
+            id: "r", planID: "p", startedAt: 5, provider: "sfapi", facility: "nersc", changeIDs: ["x", "y"])
         try await batched.beginPlanned(run: run)
         try await oneByOne.begin(run: run)
         for id in run.changeIDs { try await oneByOne.record(runID: run.id, changeID: id, state: .planned, detail: nil) }

@@ -30,21 +30,21 @@ struct FormerMembersTests {
     func plan(former: Set<String>, acknowledged: Set<String> = []) -> Plan {
         Planner.plan(
             manifests: [manifest], observed: snapshot, capabilities: .sfapiV1_2,
-            options: PlanOptions(today: today, acknowledged: acknowledged, formerMembers: ["m1": former]))
+            options: PlanOptions(today: today, acknowledged: acknowledged), formerMembers: ["m1": former])
     }
 
     @Test func someoneSeenEarlierButGoneFromEveryGroupStaysAManualRemoval() throws {
         let plan = plan(former: ["pi", "bob", "gone"])
         #expect(plan.changes.isEmpty)
         let item = try #require(plan.manualItems.first { $0.subject == "gone" })
-        #expect(item.id == "m1/roster/gone/remove")
+        #expect(item.id == "nersc/m1/roster/gone/remove")
         #expect(item.verifiable == false)
         #expect(item.action == "remove from project m1")
         #expect(plan.manualItems.filter { $0.aspect == .roster }.count == 1)
     }
 
     @Test func acknowledgingTheItemSilencesIt() {
-        let plan = plan(former: ["gone"], acknowledged: ["m1/roster/gone/remove"])
+        let plan = plan(former: ["gone"], acknowledged: ["nersc/m1/roster/gone/remove"])
         #expect(!plan.manualItems.contains { $0.subject == "gone" })
     }
 

@@ -24,7 +24,10 @@ struct PlanCodecTests {
     @Test func anEditedPlanIsRefused() throws {
         let plan = PlanDeterminismTests.plan(seed: 1)
         var edited = plan
-        edited.changes[0].usernames.append("intruder")
+        let first = edited.changes[0]
+        edited.changes[0] = PlannedChange(
+            id: first.id, facility: first.facility, project: first.project,
+            action: .addGroupMembers(group: first.group ?? "g", usernames: first.usernames + ["intruder"]))
         let data = try Plan.makeEncoder().encode(edited)
         let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
         guard case .edited(let recorded, _) = error else {
@@ -36,10 +39,18 @@ struct PlanCodecTests {
     }
 
     @Test func aFutureFormatVersionIsRefusedClearly() throws {
-        let data = Data(#"{"formatVersion": 2, "changes": []}"#.utf8)
+        let data = Data(#"{"formatVersion": 3, "changes": []}"#.utf8)
         let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
-        #expect(error == .unsupportedVersion(2))
-        #expect(error.description.contains("version 2 is not supported"))
+        #expect(error == .unsupportedVersion(3))
+        #expect(error.description.contains("version 3 is not supported"))
+    }
+
+    /// A plan saved by the previous release (format 1) is refused with a message that says to plan again.
+    @Test func aPlanOfTheOldFormatIsRefusedWithAdviceToPlanAgain() throws {
+        let data = Data(#"{"formatVersion": 1, "planID": "0011223344556677", "changes": []}"#.utf8)
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
+        #expect(error == .unsupportedVersion(1))
+        #expect(error.description.contains("make the plan again"))
     }
 
     @Test(arguments: ["", "not json", "[1, 2]", #"{"changes": []}"#])

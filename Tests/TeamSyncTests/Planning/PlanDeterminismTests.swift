@@ -91,10 +91,10 @@ struct PlanDeterminismTests {
         #expect(kinds == [.createGroup, .addMembers, .removeMembers])
         #expect(Set(plan.manualItems.map(\.aspect)) == [.roster, .roles, .permissions])
         #expect(plan.warnings.contains { $0.kind == .nearExpiry && $0.subject == "user8" })
-        #expect(plan.basis.missingGroups == ["newgrp"])
-        #expect(plan.changes.contains { $0.id == "m1/rel/add" })
-        #expect(!plan.changes.contains { $0.id == "m1/rel/remove" }, "rel is additive: handadded stays")
-        #expect(plan.basis.groups["rel"] == ["handadded", "user0"])
+        #expect(plan.basis.targets["group newgrp"] == TargetState(exists: false))
+        #expect(plan.changes.contains { $0.id == "nersc/m1/groups/rel/add" })
+        #expect(!plan.changes.contains { $0.id == "nersc/m1/groups/rel/remove" }, "rel is additive: handadded stays")
+        #expect(plan.basis.targets["group rel"] == TargetState(values: ["handadded", "user0"]))
     }
 
     @Test func planIDIgnoresCreationTimeButNotContent() {

@@ -166,7 +166,7 @@ let plannerCases: [PlannerCase] = [
         name: "an acknowledged role item is omitted",
         manifests: base(members: Fixture.members(["pi1", "alice", "bob"], roles: ["pi1": .pi, "alice": .piProxy])),
         snapshot: Fixture.snapshot(groups: inSyncGroups),
-        options: Fixture.options(acknowledged: ["m1/roles/alice/pi_proxy"]), changes: [], manual: []),
+        options: Fixture.options(acknowledged: ["nersc/m1/roles/alice/pi_proxy"]), changes: [], manual: []),
     PlannerCase(
         name: "permissions become manual grants", manifests: base(permissions: ["premium_qos": ["bob", "alice"]]),
         snapshot: Fixture.snapshot(groups: inSyncGroups), changes: [],
@@ -175,7 +175,7 @@ let plannerCases: [PlannerCase] = [
         name: "acknowledged permission grants are omitted",
         manifests: base(permissions: ["premium_qos": ["alice", "bob"]]),
         snapshot: Fixture.snapshot(groups: inSyncGroups),
-        options: Fixture.options(acknowledged: ["m1/permissions/premium_qos/alice", "m1/roster/bob/add"]),
+        options: Fixture.options(acknowledged: ["nersc/m1/permissions/premium_qos/alice", "nersc/m1/roster/bob/add"]),
         changes: [], manual: ["m1/permissions/premium_qos/bob"]),
     PlannerCase(
         name: "expired permission holders get no grant",
@@ -187,7 +187,7 @@ let plannerCases: [PlannerCase] = [
         name: "groups not writable become manual items",
         manifests: base(groups: allGroup.merging(["g1": GroupSpec(members: .list(["alice"]))]) { a, _ in a }),
         snapshot: Fixture.snapshot(groups: ["m1": ["alice", "mallory", "pi1"]]),
-        capabilities: ProviderCapabilities(readable: [.groups], writable: []), changes: [],
+        capabilities: ProviderCapabilities(observable: [.groups, .roster, .roles], writable: []), changes: [],
         manual: [
             "m1/groups/g1/create", "m1/groups/g1/alice/add", "m1/groups/m1/bob/add", "m1/groups/m1/mallory/remove",
             "m1/roster/bob/add", "m1/roster/mallory/remove",
@@ -196,7 +196,7 @@ let plannerCases: [PlannerCase] = [
     PlannerCase(
         name: "a writable roster gets changes, ordered around the groups", manifests: base(),
         snapshot: Fixture.snapshot(groups: ["m1": ["alice", "mallory", "pi1"]]),
-        capabilities: ProviderCapabilities(readable: [.groups, .roster], writable: [.groups, .roster]),
+        capabilities: ProviderCapabilities(observable: [.groups, .roster, .roles], writable: [.groups, .roster]),
         changes: ["join m1 bob", "add m1 bob", "remove m1 mallory", "leave m1 mallory"], manual: [],
         warnings: ["unknownUser bob"]),
     PlannerCase(
@@ -258,7 +258,7 @@ struct PlannerTableTests {
             options: scenario.options)
         #expect(plan.changes.map(Fixture.describe) == scenario.changes)
         if let manual = scenario.manual {
-            #expect(plan.manualItems.map(\.id).sorted() == manual.sorted())
+            #expect(plan.manualItems.map(\.id).sorted() == manual.map { "nersc/" + $0 }.sorted())
         }
         if let warnings = scenario.warnings {
             #expect(plan.warnings.map(Fixture.describe).sorted() == warnings.sorted())

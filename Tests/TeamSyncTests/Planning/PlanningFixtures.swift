@@ -65,6 +65,11 @@ enum Fixture {
         case .addToProject: verb = "join"
         case .removeFromProject: verb = "leave"
         case .setRole: verb = "role-\(change.role?.rawValue ?? "?")"
+        case .grantPermission: verb = "grant-\(change.permission ?? "?")"
+        case .revokePermission: verb = "revoke-\(change.permission ?? "?")"
+        case .setLimit:
+            guard case .setLimit(let subject, let resource, let value) = change.action else { return "?" }
+            return "limit \(change.project) \(subject.isEmpty ? "-" : subject) \(resource.rawValue)=\(value)"
         }
         let target = change.group ?? change.project
         return ([verb, target] + (change.usernames.isEmpty ? [] : [change.usernames.joined(separator: ",")]))

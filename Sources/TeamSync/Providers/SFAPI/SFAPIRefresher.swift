@@ -1,14 +1,6 @@
 import AccountModels
 import Foundation
 
-/// How far a refresh has got, for a progress bar.
-public struct RefreshProgress: Sendable, Hashable {
-    /// Reads finished.
-    public var done: Int
-    /// Reads in all.
-    public var total: Int
-}
-
 /// Reads the caller's view of a facility in parallel and stores it as one snapshot, all or nothing.
 ///
 /// Reads the caller's user, projects, roles, groups and clients, and every extra group by name
@@ -16,7 +8,7 @@ public struct RefreshProgress: Sendable, Hashable {
 /// its members: the minimum number of requests, all in flight together. Any failed read fails the refresh: nothing
 /// is stored, so a partial read is never taken for "no members". A 404 for a named group is not a
 /// failure: the group is recorded as missing.
-public struct Refresher: Sendable {
+public struct Refresher: Sendable {  // SFAPI snapshots; providers expose it as `refresh(for:cache:progress:)`
     /// The client reads go through (its transport bounds requests in flight).
     public let client: SFAPIClient
     /// Where the snapshot is stored; nil to only read.

@@ -2,8 +2,10 @@ import Foundation
 
 /// When and how long to wait before trying a facility call again.
 ///
-/// Timeouts, connection errors, 429 (honouring `Retry-After`) and 502/503/504 are retried with
-/// exponential back-off and jitter, as the Python client does, bounded in attempts and total time.
+/// Reads are retried on timeouts, connection errors, 429 (honouring `Retry-After`) and 502/503/504, with
+/// exponential back-off and jitter, as the Python client does, bounded in attempts and total time. A write is
+/// retried only when its answer said nothing happened (429, 503); a write whose answer was lost goes back to the
+/// applier, which re-reads the target before sending it again, so a write is never re-sent blind.
 public struct RetryPolicy: Sendable, Hashable {
     /// The most attempts per call, the first included.
     public var maxAttempts: Int
@@ -27,8 +29,14 @@ public struct RetryPolicy: Sendable, Hashable {
     /// One attempt: no retries.
     public static let none = RetryPolicy(maxAttempts: 1)
 
-    /// Whether a response status is worth retrying.
+    /// Whether a response status is worth retrying for a read.
     public static func isRetryable(status: Int) -> Bool { [429, 502, 503, 504].contains(status) }
+
+    /// Whether a response status is worth retrying for `method`: a write only when the facility said it did
+    /// nothing (429 rate limited, 503 unavailable); a gateway's 502 or 504 may hide a write that took effect.
+    public static func isRetryable(status: Int, method: HTTPMethod) -> Bool {
+        method.isMutating ? [429, 503].contains(status) : isRetryable(status: status)
+    }
 
     /// The back-off before attempt `attempt + 1` (attempt counts from 1), scaled by `jitter` in [0, 1):
     /// half the exponential delay is fixed, half is random, so concurrent clients spread out.
@@ -91,10 +99,13 @@ public struct RetryingSender: Sendable {
         Double(DispatchTime.now().uptimeNanoseconds) / 1_000_000_000
     }
 
-    /// Sends `request`, retrying per the policy; `operation` names the call in errors.
+    /// Sends `request`, retrying per the policy; `operation` names the call in errors. `idempotent` marks a POST
+    /// that changes nothing at the facility (a token request), which is retried like a read.
     /// Returns the final response and how many attempts it took.
-    public func send(_ request: HTTPRequest, operation: String) async throws -> (response: HTTPResponse, attempts: Int)
-    {
+    public func send(
+        _ request: HTTPRequest, operation: String, idempotent: Bool = false
+    ) async throws -> (response: HTTPResponse, attempts: Int) {
+        let retriedLike: HTTPMethod = idempotent ? .get : request.method
         let start = now()
         var attempt = 0
         while true {
@@ -102,7 +113,9 @@ public struct RetryingSender: Sendable {
             let delay: Double
             do {
                 let response = try await transport.send(request)
-                guard RetryPolicy.isRetryable(status: response.status), attempt < policy.maxAttempts else {
+                guard RetryPolicy.isRetryable(status: response.status, method: retriedLike),
+                    attempt < policy.maxAttempts
+                else {
                     return (response, attempt)
                 }
                 let asked = response.status == 429 ? RetryPolicy.retryAfter(response.headers["retry-after"]) : nil
@@ -113,7 +126,8 @@ public struct RetryingSender: Sendable {
                 let failure = SFAPIError(
                     operation: operation, method: request.method, path: request.url.requestPath, status: nil,
                     detail: error.reasonForUsers, attempts: attempt)
-                guard attempt < policy.maxAttempts else { throw failure }
+                // A write may have taken effect: the applier re-reads before deciding, never this loop.
+                guard attempt < policy.maxAttempts, !retriedLike.isMutating else { throw failure }
                 delay = policy.backoff(afterAttempt: attempt, jitter: random())
                 if now() - start + delay > policy.maxTotal { throw failure }
             }

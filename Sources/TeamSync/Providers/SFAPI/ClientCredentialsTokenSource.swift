@@ -97,7 +97,7 @@ public actor ClientCredentialsTokenSource: AccessTokenSource {
             method: .post, url: tokenURL,
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
             body: body)
-        let (response, attempts) = try await sender.send(request, operation: operation)
+        let (response, attempts) = try await sender.send(request, operation: operation, idempotent: true)
         guard (200..<300).contains(response.status) else {
             throw SFAPIError(
                 operation: operation, method: .post, path: tokenURL.requestPath, status: response.status,

@@ -1,0 +1,186 @@
+import AccountModels
+
+/// NERSC's Superfacility API v1.2 as a back end: Unix groups are read and written; the roster is inferred from
+/// groups, only the caller's own role is visible, and permissions and hour shares cannot be seen at all, so those
+/// become manual items for Iris.
+public struct SFAPIProvider: FacilityProvider {
+    /// The client calls go through.
+    public let client: SFAPIClient
+    /// The facility profile name, e.g. `nersc`.
+    public let facility: String
+    /// Where people do what the API cannot.
+    public let irisURL: String
+
+    /// Wraps a client.
+    public init(client: SFAPIClient, facility: String, irisURL: String = SFAPIWording.defaultIrisURL) {
+        self.client = client
+        self.facility = facility
+        self.irisURL = irisURL
+    }
+
+    public var name: String { "sfapi" }
+
+    /// SFAPI v1.2: groups are observable and writable; the roster (through groups) and roles (the caller's own)
+    /// are observable; nothing else is, and nothing else can be written.
+    public static let capabilities = ProviderCapabilities(observable: [.groups, .roster, .roles], writable: [.groups])
+
+    public var capabilities: ProviderCapabilities { Self.capabilities }
+
+    public var wording: any ManualWording { SFAPIWording(irisURL: irisURL) }
+
+    /// The status of `iris`, NERSC's account system; a facility that does not list it counts as active.
+    public func accountSystemStatus() async throws -> AccountSystemStatus {
+        guard let status = try await client.system(named: "iris") else {
+            return AccountSystemStatus(name: "iris", isActive: true, state: "not listed")
+        }
+        return AccountSystemStatus(
+            name: status.name, isActive: status.status == .active, state: status.status.rawValue,
+            notes: status.notes ?? [])
+    }
+
+    public func statusReport() async throws -> FacilityStatusReport {
+        async let systemsRead = client.systems()
+        async let outagesRead = client.outages()
+        let systems = try await systemsRead.sorted { $0.name < $1.name }
+        let current = try await outagesRead.filter {
+            ($0.status ?? "Active") == "Active" || $0.status == "Extended"
+        }
+        let iris = systems.first { $0.name == "iris" }
+        return FacilityStatusReport(
+            source: client.apiBaseURL.host ?? client.apiBaseURL.absoluteString,
+            systems: systems.map { .init(name: $0.name, state: $0.status.rawValue, note: $0.notes?.first) },
+            outages: current.map { outage in
+                let window = [outage.start_at, outage.end_at].compactMap { $0 }.joined(separator: " to ")
+                return "\(outage.name)  \(outage.status ?? "")  \(window)  \(outage.description ?? "")"
+            },
+            accountSystemName: "iris",
+            accountSystem: iris.map {
+                AccountSystemStatus(
+                    name: $0.name, isActive: $0.status == .active, state: $0.status.rawValue, notes: $0.notes ?? [])
+            },
+            accountSystemReason: iris.map { $0.notes?.first ?? $0.description ?? "no reason given" })
+    }
+
+    public func callerName() async throws -> String { try await client.currentUser().name }
+
+    public func refresh(
+        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+    ) async throws -> RefreshResult {
+        let snapshot = try await Refresher(client: client, cache: cache, progress: progress)
+            .refresh(facility: facility, extraGroups: Self.groupNames(of: manifests))
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var summary =
+            "\(count(snapshot.projects.count, "project")), \(count(snapshot.groups.count, "group")), "
+            + "\(count(snapshot.clients.count, "client"))"
+        if !snapshot.missingGroups.isEmpty {
+            summary += " (\(snapshot.missingGroups.count) named group(s) do not exist yet)"
+        }
+        return RefreshResult(observed: try observedState(of: snapshot, for: manifests, cache: cache), summary: summary)
+    }
+
+    public func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState {
+        guard let cached = try cache.latestSnapshot(facility: facility) else {
+            throw WorkflowError.noSnapshot(facility: facility, cache: cache.path)
+        }
+        let missing = Self.groupNames(of: manifests).filter {
+            cached.groups[$0] == nil && !cached.missingGroups.contains($0)
+        }
+        if !missing.isEmpty { throw WorkflowError.snapshotLacksGroups(missing, snapshot: cached.id) }
+        return try observedState(of: cached, for: manifests, cache: cache)
+    }
+
+    public func perform(_ change: PlannedChange) async throws -> ChangeAnswer {
+        let group: GroupStats
+        switch change.action {
+        case .createGroup(let name): group = try await client.createGroup(name: name, repoName: change.project)
+        case .addGroupMembers(let name, let usernames):
+            group = try await client.updateGroup(name: name, usernames: usernames, action: .batchAdd)
+        case .removeGroupMembers(let name, let usernames):
+            group = try await client.updateGroup(name: name, usernames: usernames, action: .batchRemove)
+        default:
+            throw UnsupportedChange(changeID: change.id, provider: name)
+        }
+        return ChangeAnswer(
+            state: group.users == nil ? nil : TargetState(values: Set(group.memberNames)),
+            detail: "group \(group.name) (gid \(group.gid)) has \(group.memberNames.count) members")
+    }
+
+    public func read(_ target: ChangeTarget) async throws -> TargetState {
+        guard case .group(let name) = target else {
+            throw UnsupportedChange(changeID: target.key, provider: name)
+        }
+        guard let group = try await client.group(named: name) else { return TargetState(exists: false) }
+        return TargetState(values: Set(group.memberNames))
+    }
+
+    /// The group names the manifests declare: the groups a refresh reads by name.
+    static func groupNames(of manifests: [TeamManifest]) -> [String] {
+        Array(Set(manifests.flatMap { $0.groups.keys })).sorted()
+    }
+
+    /// The neutral view of a snapshot, with SFAPI's workarounds: the roster is everyone in the project's groups
+    /// (the manifest's and the default group named like the project) plus the caller when they hold a role, and
+    /// anyone the cache's history showed in those groups who is gone from them now is a possible member (SFAPI
+    /// cannot list a project's members, so only a person can tell whether they are still in it).
+    func observedState(
+        of snapshot: FacilitySnapshot, for manifests: [TeamManifest], cache: AccountCache?
+    ) throws -> ObservedState {
+        let groupsByProject = manifests.map { ($0.project, Set($0.groups.keys).union([$0.project])) }
+        // Those who were in a project's groups and are not now; those still in them are in the roster anyway.
+        let history =
+            try cache?.usernamesEverSeen(
+                inGroups: Array(groupsByProject.reduce(into: Set<String>()) { $0.formUnion($1.1) }).sorted(),
+                facility: facility, notIn: snapshot.id) ?? [:]
+        return Self.observedState(
+            of: snapshot, for: manifests,
+            formerMembers: Dictionary(
+                groupsByProject.map { project, groups in
+                    (project, groups.reduce(into: Set<String>()) { $0.formUnion(history[$1] ?? []) })
+                }, uniquingKeysWith: { first, _ in first }),
+            snapshotHash: try cache?.contentHash(snapshotId: snapshot.id))
+    }
+
+    /// The neutral view of a snapshot, given who earlier snapshots showed in each project's groups.
+    public static func observedState(
+        of snapshot: FacilitySnapshot, for manifests: [TeamManifest], formerMembers: [String: Set<String>] = [:],
+        snapshotHash: String? = nil
+    ) -> ObservedState {
+        var groups: [String: [String]] = [:]
+        var known: Set<String> = [snapshot.caller]
+        for (name, group) in snapshot.groups {
+            let members = group.memberNames
+            groups[name] = members
+            known.formUnion(members)
+        }
+        if let user = snapshot.user?.name { known.insert(user) }
+        var projects: [String: ObservedProject] = [:]
+        for manifest in manifests where projects[manifest.project] == nil {
+            let project = manifest.project
+            let callerRole = snapshot.callerRole(in: project)
+            var members: [String: Role?] = [:]
+            for name in Set(manifest.groups.keys).union([project]) {
+                for user in groups[name] ?? [] { members[user] = .some(nil) }
+            }
+            if let callerRole { members[snapshot.caller] = Role(irisRole: callerRole.rawValue) }
+            projects[project] = ObservedProject(
+                members: members, possibleMembers: formerMembers[project] ?? [],
+                callerCanManage: callerRole?.canManageGroups ?? false,
+                callerRole: callerRole.flatMap { Role(irisRole: $0.rawValue) })
+        }
+        return ObservedState(
+            facility: snapshot.facility, caller: snapshot.caller, snapshotID: snapshot.id, snapshotHash: snapshotHash,
+            fetchedAt: snapshot.fetchedAt, groups: groups, missingGroups: Set(snapshot.missingGroups),
+            projects: projects, knownUsers: known)
+    }
+}
+
+extension SFAPIError: ChangeFailureReporting {
+    /// No answer arrived (a timeout or a dropped connection), or a gateway answered for a facility that may have
+    /// acted: the write may have taken effect.
+    public var isAmbiguous: Bool { method.isMutating && (status == nil || status == 502 || status == 504) }
+
+    /// `409 Group X already exists`.
+    public var isAlreadyExists: Bool {
+        status == 409 || (status == 400 && (detail ?? "").lowercased().contains("already exists"))
+    }
+}
