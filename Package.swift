@@ -52,7 +52,6 @@ let package = Package(
         .target(
             name: "FacilityEmulator",
             dependencies: [
-                "AccountModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),
@@ -122,10 +121,12 @@ let package = Package(
         .testTarget(
             name: "FacilityEmulatorTests",
             dependencies: [
-                "AccountModels", "FacilityEmulator", "TeamSync",
+                // TeamSync for its HTTP transport only: answers are decoded with the emulator's own SFAPIWire types.
+                "FacilityEmulator", "TeamSync",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Testing
 
@@ -10,11 +9,11 @@ struct AccountReadTests {
         try await RunningEmulator.with { emulator in
             let me = try await emulator.api(.get, "/account/", token: "dev-alice")
             #expect(me.status == 200)
-            let info = try me.decoded(UserInfo.self)
+            let info = try me.decoded(SFAPIWire.UserInfo.self)
             #expect(info.name == "alice" && info.uid == 1001 && info.email == "alice@example.org")
 
             let bob = try await emulator.api(.get, "/account/?username=bob", token: "dev-alice")
-            #expect(try bob.decoded(UserInfo.self).uid == 1002)
+            #expect(try bob.decoded(SFAPIWire.UserInfo.self).uid == 1002)
 
             let nobody = try await emulator.api(.get, "/account/?username=nobody", token: "dev-alice")
             #expect(nobody.status == 404)
@@ -25,7 +24,7 @@ struct AccountReadTests {
     @Test func projectsGiveTheCallersShareAndTheProjectTotals() async throws {
         try await RunningEmulator.with { emulator in
             let response = try await emulator.api(.get, "/account/projects", token: "dev-alice")
-            let projects = try response.decoded([ProjectStats].self)
+            let projects = try response.decoded([SFAPIWire.ProjectStats].self)
             let project = try #require(projects.first)
             #expect(projects.count == 1)
             #expect(project.repo_name == "m1234" && project.id == 1234 && project.iris_role == "PI")
@@ -40,35 +39,43 @@ struct AccountReadTests {
             #expect(project.hpss_usage?.first?.bytes_given == 5.0e14)
             #expect(project.project_projdir_usage?.bytes_used_human == "2.5 TB")
 
-            let bobs = try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded([ProjectStats].self)
+            let bobs = try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded(
+                [SFAPIWire.ProjectStats].self)
             #expect(bobs.map(\.iris_role) == ["Member"])
             #expect(bobs.first?.cpu_hours_given == 10000)
             let erins = try await emulator.api(.get, "/account/projects", token: "dev-erin").decoded(
-                [ProjectStats].self)
+                [SFAPIWire.ProjectStats].self)
             #expect(erins.isEmpty)
         }
     }
 
     @Test func rolesFollowMembership() async throws {
         try await RunningEmulator.with { emulator in
-            let carol = try await emulator.api(.get, "/account/roles", token: "dev-carol").decoded([RoleStats].self)
+            let carol = try await emulator.api(.get, "/account/roles", token: "dev-carol").decoded(
+                [SFAPIWire.RoleStats].self)
             #expect(
                 carol == [
-                    RoleStats(id: 1234, description: "Detector calibration", repo_name: "m1234", iris_role: "PI Proxy")
+                    SFAPIWire.RoleStats(
+                        id: 1234, description: "Detector calibration", repo_name: "m1234", iris_role: "PI Proxy")
                 ])
-            let dave = try await emulator.api(.get, "/account/roles", token: "dev-dave").decoded([RoleStats].self)
+            let dave = try await emulator.api(.get, "/account/roles", token: "dev-dave").decoded(
+                [SFAPIWire.RoleStats].self)
             #expect(dave.map(\.repo_name) == ["m5678"])
         }
     }
 
     @Test func groupListShowsOnlyTheCallersGroups() async throws {
         try await RunningEmulator.with { emulator in
-            let bob = try await emulator.api(.get, "/account/groups", token: "dev-bob").decoded(GroupList.self)
+            let bob = try await emulator.api(.get, "/account/groups", token: "dev-bob").decoded(
+                SFAPIWire.GroupList.self)
             #expect(bob.groups.map(\.name) == ["m1234g"])
             #expect(
-                bob.groups.first?.users == [UserStats(uid: 1001, name: "alice"), UserStats(uid: 1002, name: "bob")])
+                bob.groups.first?.users == [
+                    SFAPIWire.UserStats(uid: 1001, name: "alice"), SFAPIWire.UserStats(uid: 1002, name: "bob"),
+                ])
             // carol manages m1234's groups but is in none of them.
-            let carol = try await emulator.api(.get, "/account/groups", token: "dev-carol").decoded(GroupList.self)
+            let carol = try await emulator.api(.get, "/account/groups", token: "dev-carol").decoded(
+                SFAPIWire.GroupList.self)
             #expect(carol.groups.isEmpty)
         }
     }
@@ -85,7 +92,7 @@ struct AccountReadTests {
             let response = try await emulator.api(.get, "/account/groups/m1234g", token: token)
             #expect(response.status == status)
             if status == 200 {
-                #expect(try response.decoded(GroupStats.self).gid == 60001)
+                #expect(try response.decoded(SFAPIWire.GroupStats.self).gid == 60001)
             } else {
                 #expect(response.detailMessage?.isEmpty == false)
             }
@@ -111,8 +118,10 @@ struct AccountReadTests {
                 expires_at: "2099-01-01T00:00:00Z"),
         ])
         try await RunningEmulator.with(seed: seed) { emulator in
-            let clients = try await emulator.api(.get, "/account/clients", token: "dev-alice").decoded([APIClient].self)
-            #expect(clients == [APIClient(name: "ci", clientId: "ABCDEFGHIJKLM", expiresAt: "2099-01-01T00:00:00Z")])
+            let clients = try await emulator.api(.get, "/account/clients", token: "dev-alice").decoded(
+                [SFAPIWire.Client].self)
+            #expect(
+                clients == [SFAPIWire.Client(name: "ci", clientId: "ABCDEFGHIJKLM", expiresAt: "2099-01-01T00:00:00Z")])
             #expect(
                 !String(
                     decoding: try await emulator.api(.get, "/account/clients", token: "dev-alice").body, as: UTF8.self

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Testing
 
@@ -59,7 +58,9 @@ struct ControlEndpointTests {
             #expect(try await emulator.send(.post, "/_emulator/usage", json: Data(body.utf8)).status == 200)
             try await emulator.server.addUsage(repoName: "m1234", user: "bob", cpuHours: 0.5, gpuHours: 0)
             let bob = try #require(
-                try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded([ProjectStats].self).first)
+                try await emulator.api(.get, "/account/projects", token: "dev-bob").decoded(
+                    [SFAPIWire.ProjectStats].self
+                ).first)
             #expect(bob.cpu_hours_used == 311 && bob.gpu_hours_used == 2)
             #expect(bob.cpu_project_hours_used == 1511.5 && bob.gpu_project_hours_used == 102)
 
@@ -76,10 +77,11 @@ struct ControlEndpointTests {
             let body = #"{"name": "iris", "status": "unavailable"}"#
             let set = try await emulator.send(.post, "/_emulator/systems", json: Data(body.utf8))
             #expect(set.status == 200)
-            let iris = try await emulator.api(.get, "/status/iris").decoded(SystemStatus.self)
+            let iris = try await emulator.api(.get, "/status/iris").decoded(SFAPIWire.SystemStatus.self)
             #expect(iris.status == .unavailable)
             await emulator.server.setSystemStatus(name: "dtn01", status: "active")
-            #expect(try await emulator.api(.get, "/status/dtn01").decoded(SystemStatus.self).status == .active)
+            #expect(
+                try await emulator.api(.get, "/status/dtn01").decoded(SFAPIWire.SystemStatus.self).status == .active)
             let bad = #"{"name": "iris", "status": "sleepy"}"#
             #expect(try await emulator.send(.post, "/_emulator/systems", json: Data(bad.utf8)).status == 422)
         }

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import JWTKit
 import TeamSync
@@ -150,5 +149,10 @@ extension HTTPResponse {
     var detailMessage: String? { (try? JSONDecoder().decode([String: String].self, from: body))?["detail"] }
 
     /// The entries of a 422 validation error.
-    var validationIssues: [ValidationIssue] { (try? decoded(ValidationFailure.self))?.detail ?? [] }
+    var validationIssues: [SFAPIWire.ValidationIssue] { (try? decoded(SFAPIWire.ValidationFailure.self))?.detail ?? [] }
+}
+
+extension SFAPIWire.GroupStats {
+    /// The member usernames, sorted.
+    var memberNames: [String] { (users ?? []).map(\.name).sorted() }
 }

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Testing
 

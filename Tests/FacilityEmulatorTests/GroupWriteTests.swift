@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Testing
 
@@ -12,8 +11,8 @@ struct GroupWriteTests {
             let response = try await emulator.api(
                 .post, "/account/groups", token: token, form: [("name", "newgrp"), ("repo_name", "m1234")])
             #expect(response.status == 200)
-            let group = try response.decoded(GroupStats.self)
-            #expect(group == GroupStats(gid: 60008, name: "newgrp", users: []))
+            let group = try response.decoded(SFAPIWire.GroupStats.self)
+            #expect(group == SFAPIWire.GroupStats(gid: 60008, name: "newgrp", users: []))
             let state = await emulator.server.stateSnapshot()
             #expect(
                 state.groups.last == EmulatorSeed.Group(name: "newgrp", gid: 60008, repo_name: "m1234", members: []))
@@ -65,8 +64,10 @@ struct GroupWriteTests {
             #expect(response.status == 422)
             #expect(
                 response.validationIssues == [
-                    ValidationIssue(loc: ["body", "name"], msg: "field required", type: "value_error.missing"),
-                    ValidationIssue(loc: ["body", "repo_name"], msg: "field required", type: "value_error.missing"),
+                    SFAPIWire.ValidationIssue(
+                        loc: ["body", "name"], msg: "field required", type: "value_error.missing"),
+                    SFAPIWire.ValidationIssue(
+                        loc: ["body", "repo_name"], msg: "field required", type: "value_error.missing"),
                 ])
             let put = try await emulator.api(
                 .put, "/account/groups/m1234g", token: "dev-alice", form: [("action", "batch_add")])
@@ -79,14 +80,14 @@ struct GroupWriteTests {
             let add = [("usernames", "carol,bob"), ("action", "batch_add")]
             let first = try await emulator.api(.put, "/account/groups/m1234g", token: "dev-carol", form: add)
             #expect(first.status == 200)
-            #expect(try first.decoded(GroupStats.self).memberNames == ["alice", "bob", "carol"])
+            #expect(try first.decoded(SFAPIWire.GroupStats.self).memberNames == ["alice", "bob", "carol"])
             // The same PUT again changes nothing: a retry after a lost answer is safe.
             let again = try await emulator.api(.put, "/account/groups/m1234g", token: "dev-carol", form: add)
-            #expect(try again.decoded(GroupStats.self).memberNames == ["alice", "bob", "carol"])
+            #expect(try again.decoded(SFAPIWire.GroupStats.self).memberNames == ["alice", "bob", "carol"])
 
             let remove = [("usernames", "bob, erin"), ("action", "batch_remove")]
             let removed = try await emulator.api(.put, "/account/groups/m1234g", token: "dev-alice", form: remove)
-            #expect(try removed.decoded(GroupStats.self).memberNames == ["alice", "carol"])
+            #expect(try removed.decoded(SFAPIWire.GroupStats.self).memberNames == ["alice", "carol"])
 
             let log = await emulator.server.requestLog().filter { $0.method == "PUT" }
             #expect(log.map(\.effect) == [true, false, true])

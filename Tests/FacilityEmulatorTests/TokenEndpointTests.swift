@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import JWTKit
 import Synchronization
@@ -46,10 +45,10 @@ struct TokenEndpointTests {
             let assertion = try await Self.assertion(aud: emulator.server.tokenURL.absoluteString)
             let response = try await emulator.send(.post, "/oauth2/token", form: Self.tokenForm(assertion))
             #expect(response.status == 200)
-            let token = try response.decoded(TokenResponse.self)
+            let token = try response.decoded(SFAPIWire.TokenResponse.self)
             #expect(token.token_type == "Bearer" && token.expires_in == 120 && token.access_token.count >= 32)
             let me = try await emulator.api(.get, "/account/", token: token.access_token)
-            #expect(try me.decoded(UserInfo.self).name == "alice")
+            #expect(try me.decoded(SFAPIWire.UserInfo.self).name == "alice")
             // The token and the assertion never reach the request log.
             let log = try JSONEncoder().encode(await emulator.server.requestLog())
             let text = String(decoding: log, as: UTF8.self)
@@ -142,7 +141,7 @@ struct TokenEndpointTests {
                 request(
                     "POST", "/oauth2/token", body: RunningEmulator.formEncode(Self.tokenForm(assertion))))
         else { Issue.record("token request was dropped"); return }
-        let token = try JSONDecoder().decode(TokenResponse.self, from: reply.body).access_token
+        let token = try JSONDecoder().decode(SFAPIWire.TokenResponse.self, from: reply.body).access_token
 
         clock.withLock { $0 += 599 }
         guard

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Yams
 
@@ -6,7 +5,7 @@ import Yams
 /// `GET /_emulator/state` returns. Unknown keys in a seed file are ignored; missing lists are empty.
 public struct EmulatorSeed: Codable, Sendable, Hashable {
     /// Facility users; only these usernames exist.
-    public var users: [UserInfo]
+    public var users: [SFAPIWire.UserInfo]
     /// Projects (Iris "repos") with their members, allocations and storage.
     public var projects: [Project]
     /// Unix file groups.
@@ -16,9 +15,9 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
     /// Static bearer tokens, for tests and demos.
     public var tokens: [StaticToken]
     /// System status records (`/status`).
-    public var systems: [SystemStatus]
+    public var systems: [SFAPIWire.SystemStatus]
     /// Outages, current and planned (`/status/outages`); `name` is the system's name.
-    public var outages: [Outage]
+    public var outages: [SFAPIWire.Outage]
     /// Status notes (`/status/notes`); `name` is the system's name.
     public var notes: [Note]
     /// Asynchronous tasks (`/tasks`), each owned by a user.
@@ -26,8 +25,9 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
 
     /// Creates a seed; every list defaults to empty.
     public init(
-        users: [UserInfo] = [], projects: [Project] = [], groups: [Group] = [], clients: [Client] = [],
-        tokens: [StaticToken] = [], systems: [SystemStatus] = [], outages: [Outage] = [], notes: [Note] = [],
+        users: [SFAPIWire.UserInfo] = [], projects: [Project] = [], groups: [Group] = [], clients: [Client] = [],
+        tokens: [StaticToken] = [], systems: [SFAPIWire.SystemStatus] = [], outages: [SFAPIWire.Outage] = [],
+        notes: [Note] = [],
         tasks: [UserTask] = []
     ) {
         self.users = users
@@ -43,13 +43,13 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        users = try container.decodeIfPresent([UserInfo].self, forKey: .users) ?? []
+        users = try container.decodeIfPresent([SFAPIWire.UserInfo].self, forKey: .users) ?? []
         projects = try container.decodeIfPresent([Project].self, forKey: .projects) ?? []
         groups = try container.decodeIfPresent([Group].self, forKey: .groups) ?? []
         clients = try container.decodeIfPresent([Client].self, forKey: .clients) ?? []
         tokens = try container.decodeIfPresent([StaticToken].self, forKey: .tokens) ?? []
-        systems = try container.decodeIfPresent([SystemStatus].self, forKey: .systems) ?? []
-        outages = try container.decodeIfPresent([Outage].self, forKey: .outages) ?? []
+        systems = try container.decodeIfPresent([SFAPIWire.SystemStatus].self, forKey: .systems) ?? []
+        outages = try container.decodeIfPresent([SFAPIWire.Outage].self, forKey: .outages) ?? []
         notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
         tasks = try container.decodeIfPresent([UserTask].self, forKey: .tasks) ?? []
     }
@@ -104,7 +104,7 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
     /// One user's membership of a project: Iris role and hour shares.
     public struct Member: Codable, Sendable, Hashable {
         public var user: String
-        public var role: IrisRole
+        public var role: SFAPIWire.IrisRole
         public var cpu_hours_given: Double?
         public var cpu_hours_used: Double?
         public var gpu_hours_given: Double?
@@ -112,7 +112,8 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
 
         /// Creates a membership.
         public init(
-            user: String, role: IrisRole = .member, cpu_hours_given: Double? = nil, cpu_hours_used: Double? = nil,
+            user: String, role: SFAPIWire.IrisRole = .member, cpu_hours_given: Double? = nil,
+            cpu_hours_used: Double? = nil,
             gpu_hours_given: Double? = nil, gpu_hours_used: Double? = nil
         ) {
             self.user = user
@@ -126,7 +127,7 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             user = try container.decode(String.self, forKey: .user)
-            role = try container.decodeIfPresent(IrisRole.self, forKey: .role) ?? .member
+            role = try container.decodeIfPresent(SFAPIWire.IrisRole.self, forKey: .role) ?? .member
             cpu_hours_given = try container.decodeIfPresent(Double.self, forKey: .cpu_hours_given)
             cpu_hours_used = try container.decodeIfPresent(Double.self, forKey: .cpu_hours_used)
             gpu_hours_given = try container.decodeIfPresent(Double.self, forKey: .gpu_hours_given)

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Synchronization
 
@@ -70,7 +69,7 @@ final class EmulatorCore: Sendable {
             $0.facility.addUsage(repoName: repoName, user: user, cpuHours: cpuHours, gpuHours: gpuHours)
         }
     }
-    func setSystemStatus(name: String, status: SystemStatus.State) {
+    func setSystemStatus(name: String, status: SFAPIWire.SystemStatus.State) {
         let date = now()
         guarded.withLock { $0.facility.setSystemStatus(name: name, status: status, now: date) }
     }
@@ -235,7 +234,7 @@ final class EmulatorCore: Sendable {
             state.issuedTokens[token] = (client.user, expires)
         }
         var reply = EmulatorReply.json(
-            TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
+            SFAPIWire.TokenResponse(access_token: token, token_type: "Bearer", expires_in: tokenTTL, scope: "sfapi"))
         reply.headers["Cache-Control"] = "no-store"
         return reply
     }
@@ -277,7 +276,7 @@ final class EmulatorCore: Sendable {
                 gpuHours: usage.gpu_hours ?? 0)
         case ("POST", "systems"):
             guard let change = try? JSONCoding.decoder.decode(SystemChange.self, from: request.body),
-                let status = SystemStatus.State(rawValue: change.status)
+                let status = SFAPIWire.SystemStatus.State(rawValue: change.status)
             else {
                 return .error(422, "Expected JSON {\"name\": ..., \"status\": \"active|unavailable|degraded|other\"}")
             }

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 
 /// An answer the emulator has decided on, before it is turned into an HTTP response.
@@ -26,24 +25,21 @@ struct EmulatorReply: Sendable {
     }
 
     /// A FastAPI validation error (422): `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`.
-    static func validation(_ issues: [ValidationIssue]) -> EmulatorReply {
-        json(ValidationFailure(detail: issues), status: 422)
+    static func validation(_ issues: [SFAPIWire.ValidationIssue]) -> EmulatorReply {
+        json(SFAPIWire.ValidationFailure(detail: issues), status: 422)
     }
 
     /// A 422 for one missing form field.
     static func missingField(_ name: String, in location: String = "body") -> EmulatorReply {
-        validation([ValidationIssue(loc: [location, name], msg: "field required", type: "value_error.missing")])
+        validation([
+            SFAPIWire.ValidationIssue(loc: [location, name], msg: "field required", type: "value_error.missing")
+        ])
     }
 
     /// An OAuth token endpoint error: both the OAuth `error` code and a FastAPI `detail`.
     static func oauthError(_ status: Int, code: String, _ detail: String) -> EmulatorReply {
         json(["error": code, "error_description": detail, "detail": detail], status: status)
     }
-}
-
-/// The body of a 422 answer.
-struct ValidationFailure: Codable, Sendable {
-    var detail: [ValidationIssue]
 }
 
 /// The emulator's JSON settings: sorted keys, so answers are stable byte for byte.

@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 import Hummingbird
 import Logging
@@ -122,7 +121,7 @@ public final class EmulatorServer: Sendable {
 
     /// Sets a system's status (`active`, `unavailable`, `degraded`, anything else is `other`).
     public func setSystemStatus(name: String, status: String) async {
-        core.setSystemStatus(name: name, status: SystemStatus.State(rawValue: status) ?? .other)
+        core.setSystemStatus(name: name, status: SFAPIWire.SystemStatus.State(rawValue: status) ?? .other)
     }
 
     /// Stops the server gracefully (requests in progress finish; idle connections close) and waits until

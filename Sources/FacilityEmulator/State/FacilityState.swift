@@ -1,4 +1,3 @@
-import AccountModels
 import Foundation
 
 /// The facility's mutable state and its rules, as plain values: each operation takes the caller
@@ -10,7 +9,7 @@ import Foundation
 /// is kept up to date there.
 struct FacilityState: Sendable {
     private(set) var seed: EmulatorSeed
-    private let usersByName: [String: UserInfo]
+    private let usersByName: [String: SFAPIWire.UserInfo]
     private let projectIndexByName: [String: Int]
     /// Per project index: each member's index in the project's `members`.
     private let memberIndexByProject: [[String: Int]]
@@ -33,14 +32,14 @@ struct FacilityState: Sendable {
 
     // MARK: Lookups
 
-    func user(_ name: String) -> UserInfo? { usersByName[name] }
+    func user(_ name: String) -> SFAPIWire.UserInfo? { usersByName[name] }
 
     func projectIndex(_ repoName: String) -> Int? { projectIndexByName[repoName] }
 
     func groupIndex(_ name: String) -> Int? { groupIndexByName[name] }
 
     /// The caller's role in `repoName`, if they are a member.
-    func role(of user: String, in repoName: String?) -> IrisRole? {
+    func role(of user: String, in repoName: String?) -> SFAPIWire.IrisRole? {
         guard let repoName, let index = projectIndex(repoName) else { return nil }
         return member(user, ofProjectAt: index)?.role
     }
@@ -55,9 +54,9 @@ struct FacilityState: Sendable {
         role(of: user, in: repoName)?.canManageGroups ?? false
     }
 
-    func groupStats(_ group: EmulatorSeed.Group) -> GroupStats {
-        let users = group.members.sorted().map { name in UserStats(uid: user(name)?.uid ?? 0, name: name) }
-        return GroupStats(gid: group.gid, name: group.name, users: users)
+    func groupStats(_ group: EmulatorSeed.Group) -> SFAPIWire.GroupStats {
+        let users = group.members.sorted().map { name in SFAPIWire.UserStats(uid: user(name)?.uid ?? 0, name: name) }
+        return SFAPIWire.GroupStats(gid: group.gid, name: group.name, users: users)
     }
 
     // MARK: /account
@@ -77,13 +76,13 @@ struct FacilityState: Sendable {
             })
     }
 
-    func projectStats(_ project: EmulatorSeed.Project, member: EmulatorSeed.Member) -> ProjectStats {
+    func projectStats(_ project: EmulatorSeed.Project, member: EmulatorSeed.Member) -> SFAPIWire.ProjectStats {
         let projectCPUUsed = project.cpu_hours_used ?? project.members.reduce(0) { $0 + ($1.cpu_hours_used ?? 0) }
         let projectGPUUsed = project.gpu_hours_used ?? project.members.reduce(0) { $0 + ($1.gpu_hours_used ?? 0) }
         func sum(_ a: Double?, _ b: Double?) -> Double? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
         let projdir = project.storage?.projdir.map { storageStats(name: project.repo_name, $0) }
         let hpss = project.storage?.hpss.map { storageStats(name: project.repo_name, $0) }
-        return ProjectStats(
+        return SFAPIWire.ProjectStats(
             id: project.id, description: project.description, repo_name: project.repo_name,
             iris_role: member.role.rawValue,
             // Inferred, not read from the API: `hours_*` and `project_hours_*` are the CPU and GPU sums.
@@ -99,8 +98,8 @@ struct FacilityState: Sendable {
             hpss_usage: hpss.map { [$0] })
     }
 
-    func storageStats(name: String, _ amount: EmulatorSeed.Amount) -> StorageStats {
-        StorageStats(
+    func storageStats(name: String, _ amount: EmulatorSeed.Amount) -> SFAPIWire.StorageStats {
+        SFAPIWire.StorageStats(
             name: name, bytes_given: amount.bytes_given, bytes_used: amount.bytes_used,
             files_given: amount.files_given, files_used: amount.files_used,
             bytes_given_human: amount.bytes_given.map(Self.humanBytes),
@@ -125,7 +124,7 @@ struct FacilityState: Sendable {
             seed.projects.indices.compactMap { index in
                 let project = seed.projects[index]
                 return member(caller, ofProjectAt: index).map {
-                    RoleStats(
+                    SFAPIWire.RoleStats(
                         id: project.id, description: project.description, repo_name: project.repo_name,
                         iris_role: $0.role.rawValue)
                 }
@@ -134,7 +133,7 @@ struct FacilityState: Sendable {
 
     /// `GET /account/groups`: the groups the caller is a member of.
     func groups(caller: String) -> EmulatorReply {
-        .json(GroupList(groups: seed.groups.filter { $0.members.contains(caller) }.map(groupStats)))
+        .json(SFAPIWire.GroupList(groups: seed.groups.filter { $0.members.contains(caller) }.map(groupStats)))
     }
 
     /// `GET /account/groups/{name}`: for its members and the PI or PI Proxies of its project.
@@ -153,7 +152,7 @@ struct FacilityState: Sendable {
     /// The creator is not added to the new group: nothing in the API's description says the facility
     /// does so, and a client that wants members sends a `batch_add` afterwards.
     mutating func createGroup(name: String?, repoName: String?, caller: String) -> EmulatorReply {
-        var issues: [ValidationIssue] = []
+        var issues: [SFAPIWire.ValidationIssue] = []
         if name == nil {
             issues.append(.init(loc: ["body", "name"], msg: "field required", type: "value_error.missing"))
         }
@@ -176,8 +175,8 @@ struct FacilityState: Sendable {
         return .json(groupStats(group), effect: true)
     }
 
-    static func groupNameIssues(_ name: String) -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
+    static func groupNameIssues(_ name: String) -> [SFAPIWire.ValidationIssue] {
+        var issues: [SFAPIWire.ValidationIssue] = []
         if name.isEmpty {
             issues.append(
                 .init(
@@ -200,11 +199,11 @@ struct FacilityState: Sendable {
     /// `PUT /account/groups/{name}`: batch add or remove, all usernames or none, with set semantics.
     mutating func changeGroup(named name: String, usernames: String?, action: String?, caller: String) -> EmulatorReply
     {
-        var issues: [ValidationIssue] = []
+        var issues: [SFAPIWire.ValidationIssue] = []
         if usernames == nil {
             issues.append(.init(loc: ["body", "usernames"], msg: "field required", type: "value_error.missing"))
         }
-        let groupAction = action.flatMap(GroupAction.init(rawValue:))
+        let groupAction = action.flatMap(SFAPIWire.GroupAction.init(rawValue:))
         if action == nil {
             issues.append(.init(loc: ["body", "action"], msg: "field required", type: "value_error.missing"))
         } else if groupAction == nil {
@@ -233,7 +232,7 @@ struct FacilityState: Sendable {
             if !outsiders.isEmpty {
                 return .validation(
                     outsiders.map {
-                        ValidationIssue(
+                        SFAPIWire.ValidationIssue(
                             loc: ["body", "usernames"],
                             msg: "User \($0) is not a member of project \(repo)", type: "value_error")
                     })
@@ -253,7 +252,7 @@ struct FacilityState: Sendable {
     func clients(caller: String) -> EmulatorReply {
         .json(
             seed.clients.filter { $0.user == caller }.map {
-                APIClient(name: $0.name, clientId: $0.client_id, expiresAt: $0.expires_at, comments: $0.comments)
+                SFAPIWire.Client(name: $0.name, clientId: $0.client_id, expiresAt: $0.expires_at, comments: $0.comments)
             })
     }
 
@@ -297,14 +296,18 @@ struct FacilityState: Sendable {
     // MARK: /tasks
 
     func tasks(caller: String) -> EmulatorReply {
-        .json(TaskListWire(tasks: seed.tasks.filter { $0.user == caller }.map(TaskWire.init)))
+        .json(SFAPIWire.TaskList(tasks: seed.tasks.filter { $0.user == caller }.map(Self.facilityTask)))
     }
 
     func task(id: String, caller: String) -> EmulatorReply {
         guard let task = seed.tasks.first(where: { $0.id == id && $0.user == caller }) else {
             return .error(404, "Task \(id) not found")
         }
-        return .json(TaskWire(task))
+        return .json(Self.facilityTask(task))
+    }
+
+    static func facilityTask(_ task: EmulatorSeed.UserTask) -> SFAPIWire.FacilityTask {
+        SFAPIWire.FacilityTask(id: task.id, status: task.status, result: task.result)
     }
 
     mutating func cancelTask(id: String, caller: String) -> EmulatorReply {
@@ -313,7 +316,7 @@ struct FacilityState: Sendable {
         }
         let wasNew = seed.tasks[index].status == "new"
         if wasNew { seed.tasks[index].status = "cancelled" }
-        return .json(TaskWire(seed.tasks[index]), effect: wasNew)
+        return .json(Self.facilityTask(seed.tasks[index]), effect: wasNew)
     }
 
     // MARK: Control
@@ -338,40 +341,13 @@ struct FacilityState: Sendable {
     }
 
     /// Sets a system's status, adding the system if it is new.
-    mutating func setSystemStatus(name: String, status: SystemStatus.State, now: Date) {
+    mutating func setSystemStatus(name: String, status: SFAPIWire.SystemStatus.State, now: Date) {
         let stamp = ISO8601DateFormatter().string(from: now)
         if let index = seed.systems.firstIndex(where: { $0.name == name }) {
             seed.systems[index].status = status
             seed.systems[index].updated_at = stamp
         } else {
-            seed.systems.append(SystemStatus(name: name, status: status, updated_at: stamp))
+            seed.systems.append(SFAPIWire.SystemStatus(name: name, status: status, updated_at: stamp))
         }
     }
-}
-
-/// `Task` as the API sends it: `result` is always present, `null` when empty (the Python client requires the key).
-struct TaskWire: Encodable {
-    var id: String
-    var status: String
-    var result: String?
-
-    init(_ task: EmulatorSeed.UserTask) {
-        id = task.id
-        status = task.status
-        result = task.result
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(status, forKey: .status)
-        try container.encode(result, forKey: .result)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, status, result }
-}
-
-/// The body of `GET /tasks`.
-struct TaskListWire: Encodable {
-    var tasks: [TaskWire]
 }
