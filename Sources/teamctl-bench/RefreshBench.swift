@@ -86,8 +86,8 @@ extension BenchCommand {
 
         /// A facility where user `pi` leads every project and belongs to the first group of each.
         private func generate() -> (EmulatorSeed, [String], Int) {
-            var seedUsers = [UserInfo(uid: 100_000, name: "pi")]
-            seedUsers += (0..<users).map { UserInfo(uid: 100_001 + $0, name: String(format: "u%05d", $0)) }
+            var seedUsers = [SFAPIWire.UserInfo(uid: 100_000, name: "pi")]
+            seedUsers += (0..<users).map { SFAPIWire.UserInfo(uid: 100_001 + $0, name: String(format: "u%05d", $0)) }
             let members = seedUsers.dropFirst().map(\.name)
             var seedProjects: [EmulatorSeed.Project] = []
             var seedGroups: [EmulatorSeed.Group] = []
@@ -115,7 +115,7 @@ extension BenchCommand {
             let seed = EmulatorSeed(
                 users: seedUsers, projects: seedProjects, groups: seedGroups,
                 tokens: [EmulatorSeed.StaticToken(token: "bench-pi", user: "pi")],
-                systems: [SystemStatus(name: "iris", status: .active)])
+                systems: [SFAPIWire.SystemStatus(name: "iris", status: .active)])
             return (seed, seedGroups.map(\.name), own)
         }
     }

@@ -78,8 +78,8 @@ struct ScaleWorkload: Sendable {
         let userNames = (0..<size.users).map {
             "u" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
         }
-        var users = [UserInfo(uid: 100_000, name: caller)]
-        users += userNames.enumerated().map { UserInfo(uid: 100_001 + $0.offset, name: $0.element) }
+        var users = [SFAPIWire.UserInfo(uid: 100_000, name: caller)]
+        users += userNames.enumerated().map { SFAPIWire.UserInfo(uid: 100_001 + $0.offset, name: $0.element) }
 
         var rosters = Array(repeating: [String](), count: projectCount)
         for (index, name) in userNames.enumerated() {
@@ -143,7 +143,7 @@ struct ScaleWorkload: Sendable {
         let seed = EmulatorSeed(
             users: users, projects: projects, groups: groups,
             tokens: [EmulatorSeed.StaticToken(token: token, user: caller)],
-            systems: [SystemStatus(name: "iris", status: .active)])
+            systems: [SFAPIWire.SystemStatus(name: "iris", status: .active)])
         return ScaleWorkload(
             seed: seed, manifests: manifests, groupCount: named, ownGroups: projectCount, createdGroups: created,
             changedGroups: changed, memberships: memberships)
