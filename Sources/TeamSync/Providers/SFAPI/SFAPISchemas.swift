@@ -1,5 +1,6 @@
-// Value types mirroring the NERSC Superfacility API v1.2 schemas field for field.
-// JSON keys are spelled as the API spells them (see shared/reference/sfapi-v1.2.md).
+// SFAPI v1.2 wire types: value types mirroring the NERSC Superfacility API schemas field for field. They stay
+// inside the SFAPI provider; the rest of teamctl sees the neutral model. JSON keys are spelled as the API spells
+// them (see shared/reference/sfapi-v1.2.md).
 
 /// A facility user, as `GET /account/` returns it (`UserInfo`).
 public struct UserInfo: Sendable, Codable, Hashable {
