@@ -437,9 +437,9 @@ _teamctl_ack() {
 
 _teamctl_usage() {
     repeating_flags=()
-    non_repeating_flags=(--refresh --version -h --help)
+    non_repeating_flags=(--warn-on-average --refresh --version -h --help)
     repeating_options=(--project)
-    non_repeating_options=(--since --format --out --warn-at --year-start-month --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--since --window --format --out --warn-at --year-start-month --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -448,6 +448,9 @@ _teamctl_usage() {
         return
         ;;
     '--since')
+        return
+        ;;
+    '--window')
         return
         ;;
     '--format')

@@ -225,9 +225,11 @@ _teamctl_usage() {
     local -ar arg_specs=(
         '*--project[Only this project (repeatable).]:project:'
         '--since[Measure the burn rate from this day on, YYYY-MM-DD (default\: the allocation year'\''s start).]:since:'
+        '--window[Fit the burn rate over snapshots spanning at least this many days; with less history, use the year'\''s average.]:days:'
         '--format[Output format\: table, csv, json or html.]:format:{__teamctl_complete "${___format[@]}"}'
         '--out[Write the report to this file instead of standard output.]:out:'
         '--warn-at[Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.]:warn-at:'
+        '--warn-on-average[With --warn-at, also warn on a run-out projected from the year-to-date average.]'
         '--year-start-month[The month the allocation year starts, 1-12 (NERSC\: 1).]:year-start-month:'
         '--refresh[Read the facility first, adding a snapshot.]'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'

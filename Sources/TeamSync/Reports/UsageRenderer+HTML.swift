@@ -25,6 +25,7 @@ extension UsageRenderer {
             "allocation year \(report.allocationYear.start) to \(report.allocationYear.end), "
                 + "\(UsageUnits.percent(report.yearFractionElapsed * 100)) elapsed",
         ].compactMap { $0 }
+        meta.append("burn over at least \(plural(report.windowDays, "day"))")
         if let since = report.since { meta.append("burn measured from \(since)") }
         if let warnAt = report.warnAt { meta.append("warning threshold \(UsageUnits.percent(warnAt))") }
         page.line("<p class=\"meta\">\(meta.map(escape).joined(separator: " &middot; "))</p>")
@@ -68,7 +69,7 @@ extension UsageRenderer {
             page.line("<table class=\"hours\"><thead><tr>")
             let headers = [
                 "Hours", "Used", "Given", "Used %", "Year elapsed", "You used", "Your share", "Burn / day",
-                "At year end", "Runs out",
+                "Basis", "At year end", "Runs out",
             ]
             page.line(headers.map { "<th>\(escape($0))</th>" }.joined())
             page.line("</tr></thead><tbody>")
@@ -78,7 +79,7 @@ extension UsageRenderer {
                     dash(hours.projectGiven, UsageUnits.hours),
                     dash(hours.percentUsed, UsageUnits.percent), UsageUnits.percent(report.yearFractionElapsed * 100),
                     dash(hours.callerUsed, UsageUnits.hours), dash(hours.callerGiven, UsageUnits.hours),
-                    dash(hours.burn?.hoursPerDay, UsageUnits.hours),
+                    dash(hours.burn?.hoursPerDay, UsageUnits.hours), hours.burn?.label ?? "-",
                     dash(reportPercent(hours.projectedUsedAtYearEnd, of: hours.projectGiven), UsageUnits.percent),
                     runOutText(hours, report.allocationYear),
                 ]
@@ -109,15 +110,18 @@ extension UsageRenderer {
         }
         var notes = project.notes
         for hours in resources {
-            if let reason = hours.burnUnavailable { notes.append("\(hours.resource.label): \(reason)") }
+            if let reason = hours.burnUnavailable ?? averageRemark(hours, report) {
+                notes.append("\(hours.resource.label): \(reason)")
+            }
         }
         if !notes.isEmpty { page.line("<ul class=\"notes\">\(notes.map { "<li>\(escape($0))</li>" }.joined())</ul>") }
         page.line("</section>")
     }
 
     static let footer =
-        "Burn rate: least-squares slope of project hours used per day over the snapshots in the current "
-        + "allocation year (and window). Run-out day: when the remaining hours are used at that rate. "
+        "Burn rate: least-squares slope of project hours used per day over snapshots spanning at least the "
+        + "window in the current allocation year, or with less history the year-to-date average (used / days "
+        + "elapsed). Run-out day: when the remaining hours are used at that rate, within the allocation year. "
         + "Bytes in decimal units (1 TB = 10^12 bytes). Made by teamctl usage."
 
     /// Escapes text for HTML element content and attribute values.
@@ -151,6 +155,7 @@ extension UsageRenderer {
         th { border-bottom: 2px solid #111; font-weight: 600; }
         th:first-child, td:first-child { text-align: left; }
         table.storage th:nth-child(2), table.storage td:nth-child(2) { text-align: left; }
+        table.hours th:nth-child(9), table.hours td:nth-child(9) { text-align: left; }
         tr.warn td { font-weight: 700; color: #9b0000; }
         .warnings { border: 2px solid #9b0000; padding: 8px 14px; margin: 12px 0; }
         .warnings h2 { color: #9b0000; }

@@ -38,7 +38,8 @@ public enum UsageRenderer {
         var year =
             "Allocation year \(report.allocationYear.start) to \(report.allocationYear.end): "
             + "\(UsageUnits.percent(report.yearFractionElapsed * 100)) elapsed"
-        if let since = report.since { year += "; burn measured from \(since)" }
+        year += "; burn over at least \(plural(report.windowDays, "day"))"
+        if let since = report.since { year += ", from \(since) on" }
         lines.append(year)
 
         if report.projects.isEmpty {
@@ -50,8 +51,8 @@ public enum UsageRenderer {
             lines.append("")
             var rows = [
                 [
-                    "PROJECT", "HOURS", "USED", "GIVEN", "USED%", "YOU USED", "YOU GIVEN", "BURN/DAY", "AT YEAR END",
-                    "RUNS OUT",
+                    "PROJECT", "HOURS", "USED", "GIVEN", "USED%", "YOU USED", "YOU GIVEN", "BURN/DAY", "BASIS",
+                    "AT YEAR END", "RUNS OUT",
                 ]
             ]
             var flagged: Set<Int> = []
@@ -67,13 +68,13 @@ public enum UsageRenderer {
                         project.project, hours.resource.label, dash(hours.projectUsed, UsageUnits.hours),
                         dash(hours.projectGiven, UsageUnits.hours), dash(hours.percentUsed, UsageUnits.percent),
                         dash(hours.callerUsed, UsageUnits.hours), dash(hours.callerGiven, UsageUnits.hours),
-                        dash(hours.burn?.hoursPerDay, UsageUnits.hours),
+                        dash(hours.burn?.hoursPerDay, UsageUnits.hours), hours.burn?.label ?? "-",
                         dash(reportPercent(hours.projectedUsedAtYearEnd, of: hours.projectGiven), UsageUnits.percent),
                         runOutText(hours, report.allocationYear),
                     ])
                 }
             }
-            lines += aligned(rows, rightAligned: [2, 3, 4, 5, 6, 7, 8]).enumerated().map { index, line in
+            lines += aligned(rows, rightAligned: [2, 3, 4, 5, 6, 7, 9]).enumerated().map { index, line in
                 index == 0 ? style.bold(line) : flagged.contains(index) ? style.red(line) : line
             }
         }
@@ -116,7 +117,7 @@ public enum UsageRenderer {
         for project in report.projects {
             notes += project.notes.map { "\(project.project): \($0)" }
             for hours in [project.cpu, project.gpu] where hours.hasAllocation {
-                if let reason = hours.burnUnavailable {
+                if let reason = hours.burnUnavailable ?? averageRemark(hours, report) {
                     notes.append("\(project.project) \(hours.resource.label): \(reason)")
                 }
             }
@@ -124,10 +125,21 @@ public enum UsageRenderer {
         return notes
     }
 
+    /// Flags a run-out day projected from the year-to-date average that is not alerted on.
+    static func averageRemark(_ hours: HoursUsage, _ report: UsageReport) -> String? {
+        guard hours.burnBasis == .yearToDateAverage, let day = hours.runOutDay, let burn = hours.burn else {
+            return nil
+        }
+        let alerted = report.warnOnAverage && report.warnAt != nil
+        return "the run-out day \(day) is projected from the \(burn.label), as there are fewer than "
+            + "\(plural(report.windowDays, "day")) of snapshots"
+            + (alerted ? "" : "; it warns only with --warn-on-average")
+    }
+
     static func runOutText(_ hours: HoursUsage, _ period: AllocationPeriod) -> String {
         if let given = hours.projectGiven, let used = hours.projectUsed, given > 0, used >= given { return "used up" }
         if let day = hours.runOutDay { return day.description }
-        if hours.burn != nil { return "not at this rate" }
+        if hours.burn != nil { return "not this year" }
         return "-"
     }
 
@@ -150,7 +162,7 @@ public enum UsageRenderer {
     public static let csvColumns = [
         "project", "resource", "unit", "name", "given", "used", "percent_used", "caller_given", "caller_used",
         "caller_percent_used", "burn_per_day", "run_out_day", "projected_used_at_year_end", "year_fraction_elapsed",
-        "fraction_used", "as_of", "note",
+        "fraction_used", "as_of", "note", "burn_basis",
     ]
 
     /// RFC 4180 CSV (CRLF line ends, quoted where needed) with a header row and one row per project and
@@ -167,18 +179,19 @@ public enum UsageRenderer {
                     number(hours.callerUsed), number(hours.callerPercentUsed), number(hours.burn?.hoursPerDay),
                     hours.runOutDay?.description ?? "", number(hours.projectedUsedAtYearEnd), elapsed,
                     number(hours.fractionUsed), asOf, hours.hasAllocation ? hours.burnUnavailable ?? "" : "",
+                    hours.burnBasis.rawValue,
                 ])
             }
             for area in project.storage {
                 rows.append([
                     csvText(project.project), area.area.rawValue, "bytes", csvText(area.name), number(area.bytesGiven),
                     number(area.bytesUsed), number(area.bytesPercentUsed), "", "", "", "", "", "", elapsed,
-                    number(reportFraction(area.bytesUsed, of: area.bytesGiven)), asOf, "",
+                    number(reportFraction(area.bytesUsed, of: area.bytesGiven)), asOf, "", "",
                 ])
                 rows.append([
                     csvText(project.project), area.area.rawValue, "files", csvText(area.name), number(area.filesGiven),
                     number(area.filesUsed), number(area.filesPercentUsed), "", "", "", "", "", "", elapsed,
-                    number(reportFraction(area.filesUsed, of: area.filesGiven)), asOf, "",
+                    number(reportFraction(area.filesUsed, of: area.filesGiven)), asOf, "", "",
                 ])
             }
         }

@@ -7,15 +7,19 @@ extension UsageReport {
     /// - Parameters:
     ///   - snapshots: the history, in any order (the cache returns it oldest first).
     ///   - projects: the projects to report on; empty means every project any snapshot lists.
-    ///   - since: the first day of the window the burn rate is measured over; nil means the whole
-    ///     allocation year. Latest figures always come from the newest snapshot.
+    ///   - since: the first day whose snapshots the burn rate may use; nil means the whole allocation
+    ///     year. Latest figures always come from the newest snapshot.
     ///   - now: the time the report is made; it picks the allocation year and the fraction elapsed.
     ///   - allocationYear: when the allocation year starts.
-    ///   - warnAt: a percentage; when given, every figure at or over it, and every allocation that runs
-    ///     out before the year ends, becomes a warning (and ``exitCode`` becomes 4).
+    ///   - warnAt: a percentage; when given, every figure at or over it, and every allocation projected
+    ///     from a window burn to run out before the year ends, becomes a warning (and ``exitCode`` becomes 4).
+    ///   - windowDays: how many days of snapshots a burn rate needs behind it; with less, the rate is the
+    ///     year-to-date average (see ``BurnEstimate``).
+    ///   - warnOnAverage: whether a run-out projected from the year-to-date average is a warning too.
     public static func build(
         snapshots: [FacilitySnapshot], projects: [String] = [], since: CalendarDay? = nil, now: Date,
-        allocationYear: AllocationYear = .january, warnAt: Double? = nil
+        allocationYear: AllocationYear = .january, warnAt: Double? = nil,
+        windowDays: Int = BurnEstimate.defaultWindowDays, warnOnAverage: Bool = false
     ) -> UsageReport {
         // A snapshot whose time is not a real date (corrupt cache) cannot be placed; leave it out.
         let history = snapshots.enumerated()
@@ -26,7 +30,8 @@ extension UsageReport {
         let known = Set(history.flatMap { $0.projects.map(\.repo_name) })
         let asked = Set(projects)
         let selected = projects.isEmpty ? known : known.intersection(asked)
-        let context = Context(history: history, period: period, since: since)
+        let windowDays = max(1, windowDays)
+        let context = Context(history: history, period: period, since: since, windowDays: windowDays, now: now)
 
         let usages = selected.sorted().compactMap { context.projectUsage(named: $0) }
         return UsageReport(
@@ -39,24 +44,26 @@ extension UsageReport {
             yearFractionElapsed: period.fractionElapsed(at: now),
             since: since,
             warnAt: warnAt,
+            windowDays: windowDays,
+            warnOnAverage: warnOnAverage,
             snapshotCount: history.count,
             projects: usages,
             unknownProjects: asked.subtracting(known).sorted(),
-            warnings: warnAt.map { threshold in usages.flatMap { warnings(for: $0, threshold: threshold, period) } }
-                ?? []
+            warnings: warnAt.map { threshold in
+                usages.flatMap { warnings(for: $0, threshold: threshold, period, warnOnAverage: warnOnAverage) }
+            } ?? []
         )
     }
 
     /// 9999-12-31T23:59:59Z, the last time `CalendarDay` can name.
     static let latestPlausibleTime = 253_402_300_799.0
 
-    /// The most days ahead a run-out day is given for; further out it is as good as never.
-    static let runOutHorizonDays = 36_500.0
-
     private struct Context {
         var history: [FacilitySnapshot]
         var period: AllocationPeriod
         var since: CalendarDay?
+        var windowDays: Int
+        var now: Date
 
         func projectUsage(named name: String) -> ProjectUsage? {
             let sightings: [(time: Date, stats: ProjectStats)] = history.compactMap { snapshot in
@@ -77,89 +84,80 @@ extension UsageReport {
                     "the newest figures are from \(CalendarDay(utcDayOf: asOf)), before this allocation year began on "
                         + "\(period.start); run 'teamctl refresh' for this year's figures")
             }
+            let staleDays = Int((now.timeIntervalSince(asOf) / 86_400).rounded(.down))
+            if period.contains(asOf), staleDays > windowDays {
+                notes.append(
+                    "the newest figures are \(staleDays) days old (\(CalendarDay(utcDayOf: asOf))); "
+                        + "run 'teamctl refresh' for current ones")
+            }
             let windowStart = max(period.startDate, since?.utcMidnight ?? period.startDate)
             let window = sightings.filter { $0.time >= windowStart && period.contains($0.time) }
             let series = window.map {
                 UsagePoint(
                     time: $0.time, cpuUsed: $0.stats.cpu_project_hours_used, gpuUsed: $0.stats.gpu_project_hours_used)
             }
-            let cpu = hours(
-                .cpu, latest: latest, asOf: asOf, window: window.map { ($0.time, $0.stats.cpu_project_hours_used) },
-                everSeen: sightings.count, notes: &notes)
-            let gpu = hours(
-                .gpu, latest: latest, asOf: asOf, window: window.map { ($0.time, $0.stats.gpu_project_hours_used) },
-                everSeen: sightings.count, notes: &notes)
+            let cpu = hours(.cpu, latest: latest, asOf: asOf, window: window, notes: &notes)
+            let gpu = hours(.gpu, latest: latest, asOf: asOf, window: window, notes: &notes)
             return ProjectUsage(
                 project: name, description: latest.description, callerRole: latest.iris_role, asOf: asOf,
                 inLatestSnapshot: inLatest, cpu: cpu, gpu: gpu, storage: storage(of: latest), series: series,
                 notes: notes)
         }
 
+        /// One kind of hours: the newest figures, and the burn estimate from the snapshots in the window.
+        ///
+        /// This is the adapter from SFAPI's `ProjectStats` to the back-end-neutral ``UsageSample``;
+        /// ``BurnEstimate`` does the rest, as it will for any other facility's figures.
         func hours(
-            _ resource: HoursResource, latest: ProjectStats, asOf: Date, window: [(time: Date, used: Double?)],
-            everSeen: Int, notes: inout [String]
+            _ resource: HoursResource, latest: ProjectStats, asOf: Date, window: [(time: Date, stats: ProjectStats)],
+            notes: inout [String]
         ) -> HoursUsage {
-            let (given, used, callerGiven, callerUsed): (Double?, Double?, Double?, Double?) =
-                switch resource {
-                case .cpu:
-                    (
-                        latest.cpu_project_hours_given, latest.cpu_project_hours_used, latest.cpu_hours_given,
-                        latest.cpu_hours_used
-                    )
-                case .gpu:
-                    (
-                        latest.gpu_project_hours_given, latest.gpu_project_hours_used, latest.gpu_hours_given,
-                        latest.gpu_hours_used
-                    )
-                }
+            let figures = HoursFigures(resource, latest)
+            let (given, used) = (figures.projectGiven, figures.projectUsed)
             var usage = HoursUsage(
                 resource: resource, projectGiven: given, projectUsed: used, percentUsed: reportPercent(used, of: given),
-                callerGiven: callerGiven, callerUsed: callerUsed,
-                callerPercentUsed: reportPercent(callerUsed, of: callerGiven),
-                fractionUsed: reportFraction(used, of: given), burn: nil, burnUnavailable: nil,
+                callerGiven: figures.callerGiven, callerUsed: figures.callerUsed,
+                callerPercentUsed: reportPercent(figures.callerUsed, of: figures.callerGiven),
+                fractionUsed: reportFraction(used, of: given), burn: nil, burnBasis: .none, burnUnavailable: nil,
                 runOutDay: nil, projectedUsedAtYearEnd: nil, runsOutBeforeYearEnd: false)
             guard usage.hasAllocation else {
                 usage.burnUnavailable = "no \(resource.label) hours allocated"
                 return usage
             }
-
-            var points = window.compactMap { point in point.used.map { (time: point.time, used: $0) } }
-            // Usage only grows within an allocation year; a drop is a reset or a correction, and
-            // a rate measured across it would be meaningless, so measure from the drop on.
-            if let drop = points.indices.dropFirst().last(where: { points[$0].used < points[$0 - 1].used }) {
-                notes.append(
-                    "\(resource.label) use dropped on \(CalendarDay(utcDayOf: points[drop].time)) (a reset or a "
-                        + "correction); the burn rate is measured from then")
-                points.removeFirst(drop)
+            let samples = window.compactMap { point -> UsageSample? in
+                let figures = HoursFigures(resource, point.stats)
+                guard let used = figures.projectUsed, used.isFinite, used >= 0 else { return nil }
+                return UsageSample(time: point.time, used: used, allocated: figures.projectGiven)
             }
-            guard let used, let last = points.last, last.time == asOf else {
-                if everSeen == 1 {
-                    usage.burnUnavailable = "no burn rate: only one snapshot"
-                } else if !period.contains(asOf) {
-                    usage.burnUnavailable =
-                        "no burn rate: no snapshot since the allocation year began on \(period.start)"
-                } else {
-                    usage.burnUnavailable = "no burn rate: no snapshot with \(resource.label) use in the window"
-                }
-                return usage
-            }
-            guard points.count >= 2, let first = points.first, first.time < last.time else {
+            guard samples.last?.time == asOf else {
                 usage.burnUnavailable =
-                    everSeen == 1
-                    ? "no burn rate: only one snapshot"
-                    : "no burn rate: only one snapshot in the window"
+                    period.contains(asOf)
+                    ? "no burn rate: no snapshot with \(resource.label) use in the window"
+                    : "no burn rate: no snapshot since the allocation year began on \(period.start)"
                 return usage
             }
-            let slope = leastSquaresSlopePerDay(points)
-            usage.burn = BurnRate(hoursPerDay: slope, from: first.time, to: last.time, points: points.count)
-            let daysToYearEnd = period.endDate.timeIntervalSince(asOf) / 86_400
-            usage.projectedUsedAtYearEnd = used + max(0, slope) * max(0, daysToYearEnd)
-            guard let given, given > used, slope > 0 else { return usage }
-            let daysLeft = (given - used) / slope
-            guard daysLeft <= UsageReport.runOutHorizonDays else { return usage }
-            let runOut = CalendarDay(utcDayOf: asOf.addingTimeInterval(daysLeft * 86_400))
-            usage.runOutDay = runOut
-            usage.runsOutBeforeYearEnd = runOut <= period.end
+            let estimate = BurnEstimate.estimate(samples: samples, period: period, windowDays: windowDays)
+            for event in estimate.events {
+                switch event {
+                case .reset(let time):
+                    notes.append(
+                        "\(resource.label) use dropped to near zero on \(CalendarDay(utcDayOf: time)) (a reset); "
+                            + "the burn rate is measured from then")
+                case .correction(let time, let hours):
+                    notes.append(
+                        "\(resource.label) use was corrected down by \(UsageUnits.hours(hours)) hours on "
+                            + "\(CalendarDay(utcDayOf: time)); earlier figures count that much less in the burn rate")
+                }
+            }
+            usage.burnBasis = estimate.basis
+            usage.burnUnavailable = estimate.unavailable
+            if let rate = estimate.hoursPerDay, let from = estimate.from, let to = estimate.to {
+                usage.burn = BurnRate(
+                    hoursPerDay: rate, from: from, to: to, points: estimate.points, label: estimate.label)
+            }
+            usage.projectedUsedAtYearEnd = estimate.projectedUsedAtYearEnd
+            usage.runOutDay = estimate.runOutDay
+            usage.runsOutBeforeYearEnd = estimate.runOutDay != nil
             return usage
         }
 
@@ -182,27 +180,9 @@ extension UsageReport {
         func day(_ fetchedAt: Double) -> CalendarDay { CalendarDay(utcDayOf: Date(timeIntervalSince1970: fetchedAt)) }
     }
 
-    /// The slope, in hours per day, of the least-squares line through the points.
-    ///
-    /// Days are counted from the first point, so whole-day histories with whole-hour figures give an
-    /// exact slope. The caller guarantees at least two distinct times.
-    static func leastSquaresSlopePerDay(_ points: [(time: Date, used: Double)]) -> Double {
-        guard let origin = points.first?.time else { return 0 }
-        let n = Double(points.count)
-        var sumX = 0.0, sumY = 0.0, sumXX = 0.0, sumXY = 0.0
-        for point in points {
-            let x = point.time.timeIntervalSince(origin) / 86_400
-            sumX += x
-            sumY += point.used
-            sumXX += x * x
-            sumXY += x * point.used
-        }
-        let denominator = n * sumXX - sumX * sumX
-        guard denominator > 0 else { return 0 }
-        return (n * sumXY - sumX * sumY) / denominator
-    }
-
-    static func warnings(for project: ProjectUsage, threshold: Double, _ period: AllocationPeriod) -> [UsageWarning] {
+    static func warnings(
+        for project: ProjectUsage, threshold: Double, _ period: AllocationPeriod, warnOnAverage: Bool
+    ) -> [UsageWarning] {
         var found: [UsageWarning] = []
         let name = project.project
         let limit = UsageUnits.percent(threshold)
@@ -218,13 +198,16 @@ extension UsageReport {
                             + "(\(UsageUnits.hours(used)) of \(UsageUnits.hours(given)) hours), at or over the \(limit) threshold"
                     ))
             }
-            if hours.runsOutBeforeYearEnd, let day = hours.runOutDay, let burn = hours.burn {
+            // A run-out is only alerted on from a rate with the window behind it, unless asked to.
+            if hours.runsOutBeforeYearEnd, let day = hours.runOutDay, let burn = hours.burn,
+                hours.burnBasis == .window || (hours.burnBasis == .yearToDateAverage && warnOnAverage)
+            {
                 found.append(
                     UsageWarning(
                         kind: .runsOutBeforeYearEnd, project: name, subject: hours.resource.rawValue,
                         message:
                             "\(name): \(label) projected to run out on \(day) at \(UsageUnits.hours(burn.hoursPerDay)) "
-                            + "hours/day, before the allocation year ends on \(period.end)"))
+                            + "hours/day (\(burn.label)), before the allocation year ends on \(period.end)"))
             }
         }
         for area in project.storage {
@@ -254,3 +237,26 @@ func reportFraction(_ part: Double?, of whole: Double?) -> Double? {
 
 /// `part` as a percentage of `whole`; nil when either is missing or `whole` is not positive.
 func reportPercent(_ part: Double?, of whole: Double?) -> Double? { reportFraction(part, of: whole).map { $0 * 100 } }
+
+/// One kind of hours as SFAPI's `ProjectStats` gives them: the project's and the caller's.
+struct HoursFigures {
+    var projectGiven: Double?
+    var projectUsed: Double?
+    var callerGiven: Double?
+    var callerUsed: Double?
+
+    init(_ resource: HoursResource, _ stats: ProjectStats) {
+        switch resource {
+        case .cpu:
+            projectGiven = stats.cpu_project_hours_given
+            projectUsed = stats.cpu_project_hours_used
+            callerGiven = stats.cpu_hours_given
+            callerUsed = stats.cpu_hours_used
+        case .gpu:
+            projectGiven = stats.gpu_project_hours_given
+            projectUsed = stats.gpu_project_hours_used
+            callerGiven = stats.gpu_hours_given
+            callerUsed = stats.gpu_hours_used
+        }
+    }
+}

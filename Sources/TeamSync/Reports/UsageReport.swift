@@ -3,12 +3,15 @@ import Foundation
 
 /// A usage report: each project's allocation, what has been used, how fast, and when it runs out.
 ///
-/// Build one with ``UsageReport/build(snapshots:projects:since:now:allocationYear:warnAt:)`` from the
+/// Build one with ``UsageReport/build(snapshots:projects:since:now:allocationYear:warnAt:windowDays:warnOnAverage:)`` from the
 /// cache's snapshot history, then render it with ``UsageRenderer``. The JSON form of this type is
 /// the documented, versioned schema in `docs/usage-report.md`.
 public struct UsageReport: Sendable, Codable, Hashable {
     /// The version of the JSON schema; bumped whenever a field changes meaning or goes away.
-    public static let currentSchemaVersion = 1
+    ///
+    /// Version 2: burn rates come from a window or the year-to-date average (`burnBasis`), and
+    /// `runOutDay` is only given within the allocation year.
+    public static let currentSchemaVersion = 2
 
     /// The JSON schema version this report was written with.
     public var schemaVersion: Int
@@ -28,6 +31,11 @@ public struct UsageReport: Sendable, Codable, Hashable {
     public var since: CalendarDay?
     /// The warning threshold in percent, if one was asked for.
     public var warnAt: Double?
+    /// How many days of snapshots a burn rate needs behind it (`--window`); with less, it is the
+    /// year-to-date average.
+    public var windowDays: Int
+    /// Whether a run-out projected from the year-to-date average is a warning too (`--warn-on-average`).
+    public var warnOnAverage: Bool
     /// How many snapshots the report read.
     public var snapshotCount: Int
     /// One entry per project, sorted by project name.
@@ -95,32 +103,38 @@ public struct HoursUsage: Sendable, Codable, Hashable {
     public var callerPercentUsed: Double?
     /// The fraction of the allocation used, 0...1 or more; compare with the year fraction elapsed.
     public var fractionUsed: Double?
-    /// How fast the project uses these hours, when there is enough history to say.
+    /// How fast the project uses these hours, when there is at least a day of figures to say.
     public var burn: BurnRate?
+    /// What the burn rate rests on: a window of snapshots, the year-to-date average, or nothing.
+    public var burnBasis: BurnBasis
     /// Why there is no burn rate, in plain words; nil when there is one.
     public var burnUnavailable: String?
-    /// The day the allocation runs out at the burn rate; nil without a positive burn rate or when
-    /// the allocation is already used up.
+    /// The day the allocation runs out at the burn rate; nil when that is not within this allocation
+    /// year, without a positive burn rate, or when the allocation is already used up.
     public var runOutDay: CalendarDay?
     /// The hours used by the end of the allocation year at the burn rate.
     public var projectedUsedAtYearEnd: Double?
-    /// True when the run-out day falls on or before the last day of the allocation year.
+    /// True when there is a run-out day (it always falls on or before the last day of the allocation year).
     public var runsOutBeforeYearEnd: Bool
 
     /// Whether the project has any of these hours to report.
     public var hasAllocation: Bool { (projectGiven ?? 0) > 0 || (projectUsed ?? 0) > 0 }
 }
 
-/// A least-squares burn rate over a run of snapshots.
+/// A burn rate and what it was measured over; how it was found is ``HoursUsage/burnBasis``.
 public struct BurnRate: Sendable, Codable, Hashable {
-    /// Hours used per day: the slope of the least-squares line through (day, hours used).
+    /// Hours used per day: the slope of the least-squares line through (day, hours used) over the window,
+    /// or the year-to-date average. Never negative.
     public var hoursPerDay: Double
-    /// The first snapshot the rate was measured from.
+    /// The start of what the rate was measured over: the window's first snapshot, the allocation year's
+    /// start, or a reset.
     public var from: Date
     /// The last snapshot the rate was measured to.
     public var to: Date
-    /// How many snapshots the line was fitted to.
+    /// How many snapshots the rate rests on.
     public var points: Int
+    /// How a person names it: `7-day burn`, `year-to-date average`, `average since 2026-04-06`.
+    public var label: String
 }
 
 /// The project's cumulative use at one snapshot.
@@ -178,7 +192,8 @@ public struct UsageWarning: Sendable, Codable, Hashable {
     public enum Kind: String, Sendable, Codable, Hashable {
         /// Use is at or over the `--warn-at` percentage.
         case overThreshold = "over-threshold"
-        /// At the current burn rate the allocation runs out before the allocation year ends.
+        /// At a window burn rate (or the year-to-date average, with `--warn-on-average`) the allocation
+        /// runs out before the allocation year ends.
         case runsOutBeforeYearEnd = "runs-out-before-year-end"
     }
 

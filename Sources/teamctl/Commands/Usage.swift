@@ -9,9 +9,12 @@ struct Usage: AsyncParsableCommand {
         commandName: "usage",
         abstract: "Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.",
         discussion: """
-            Reads the cache's snapshot history (refresh first with --refresh). With --warn-at, every project \
-            over the threshold or projected to run out before the allocation year ends gets a line on standard \
-            error and the command exits 4, so cron or CI can alert on it.
+            Reads the cache's snapshot history (refresh first with --refresh). The burn rate is a least-squares \
+            fit over snapshots spanning at least --window days; with less history it is the allocation year's \
+            average so far (used / days elapsed), and the BASIS column says which. With --warn-at, every project \
+            over the threshold, or projected from a window burn to run out before the allocation year ends, gets \
+            a line on standard error and the command exits 4, so cron or CI can alert on it. A run-out projected \
+            from the year's average warns only with --warn-on-average.
             """)
 
     @Option(help: "Only this project (repeatable).")
@@ -19,6 +22,13 @@ struct Usage: AsyncParsableCommand {
 
     @Option(help: "Measure the burn rate from this day on, YYYY-MM-DD (default: the allocation year's start).")
     var since: CalendarDay?
+
+    @Option(
+        name: .customLong("window"),
+        help: ArgumentHelp(
+            "Fit the burn rate over snapshots spanning at least this many days; with less history, use the year's average.",
+            valueName: "days"))
+    var windowDays = BurnEstimate.defaultWindowDays
 
     @Option(help: "Output format: table, csv, json or html.")
     var format: UsageFormat = .table
@@ -29,6 +39,9 @@ struct Usage: AsyncParsableCommand {
     @Option(
         help: "Warn (exit 4) when a figure reaches this percentage or the allocation runs out before the year ends.")
     var warnAt: Double?
+
+    @Flag(help: "With --warn-at, also warn on a run-out projected from the year-to-date average.")
+    var warnOnAverage = false
 
     @Option(help: "The month the allocation year starts, 1-12 (NERSC: 1).")
     var yearStartMonth = 1
@@ -43,6 +56,13 @@ struct Usage: AsyncParsableCommand {
             throw ValidationError("--year-start-month must be 1 to 12")
         }
         if let warnAt, !(0...1000).contains(warnAt) { throw ValidationError("--warn-at is a percentage, e.g. 80") }
+        if !(1...366).contains(windowDays) {
+            throw ValidationError("--window is a number of days from 1 to 366, e.g. 7; got \(windowDays)")
+        }
+        if warnOnAverage && warnAt == nil {
+            throw ValidationError(
+                "--warn-on-average needs --warn-at: it says which run-outs warn, and only --warn-at warns")
+        }
     }
 
     func run() async throws {
@@ -57,7 +77,8 @@ struct Usage: AsyncParsableCommand {
         }
         let report = UsageReport.build(
             snapshots: snapshots, projects: project, since: since, now: Date(),
-            allocationYear: AllocationYear(startMonth: yearStartMonth) ?? .january, warnAt: warnAt)
+            allocationYear: AllocationYear(startMonth: yearStartMonth) ?? .january, warnAt: warnAt,
+            windowDays: windowDays, warnOnAverage: warnOnAverage)
         let text = try UsageRenderer.render(report, as: format, color: out == nil && Terminal.useColor)
         try Terminal.write(text, to: out)
         if format != .table || out != nil {

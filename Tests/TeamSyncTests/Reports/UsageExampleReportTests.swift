@@ -18,7 +18,10 @@ struct UsageExampleReportTests {
         let climate = try #require(byName["m5678"])
         #expect((climate.cpu.percentUsed ?? 0) >= 80)
         let startup = try #require(byName["m9012"])
-        #expect(startup.cpu.burnUnavailable == "no burn rate: only one snapshot")
+        // One snapshot: the year's average, far too slow to run out this year.
+        #expect(startup.cpu.burnBasis == .yearToDateAverage)
+        #expect(startup.cpu.runOutDay == nil)
+        #expect(flagship.gpu.burnBasis == .window)
         #expect(report.exitCode == 4)
         #expect(Set(report.warnings.map(\.project)) == ["m1234", "m5678"])
 

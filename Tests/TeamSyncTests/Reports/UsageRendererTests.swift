@@ -86,8 +86,11 @@ struct UsageRendererTests {
             }
         }
         let single = try #require(rows.first { $0["project"] == "m9012" && $0["resource"] == "cpu" })
-        #expect(single["note"] == "no burn rate: only one snapshot")
-        #expect(single["burn_per_day"] == "")
+        #expect(single["note"] == "")
+        #expect(single["burn_basis"] == "year-to-date-average")
+        #expect(single["burn_per_day"].flatMap(Double.init) == report.projects.last?.cpu.burn?.hoursPerDay)
+        let windowed = try #require(rows.first { $0["project"] == "m1234" && $0["resource"] == "gpu" })
+        #expect(windowed["burn_basis"] == "window")
     }
 
     @Test func csvQuotesFieldsThatNeedIt() throws {
@@ -137,7 +140,7 @@ struct UsageRendererTests {
         let decoded = try UsageRenderer.decodeJSON(Data(text.utf8))
         #expect(decoded == report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(object["schemaVersion"] as? Int == 1)
+        #expect(object["schemaVersion"] as? Int == UsageReport.currentSchemaVersion)
         #expect(object["generatedAt"] as? String == "2026-09-24T15:00:00Z")
         let projects = try #require(object["projects"] as? [[String: Any]])
         let cpu = try #require(projects.first?["cpu"] as? [String: Any])
@@ -148,7 +151,7 @@ struct UsageRendererTests {
     @Test func jsonOfAnotherSchemaVersionIsRefused() throws {
         let report = try exampleReport()
         let text = try UsageRenderer.json(report).replacingOccurrences(
-            of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 99")
+            of: "\"schemaVersion\" : \(UsageReport.currentSchemaVersion)", with: "\"schemaVersion\" : 99")
         #expect(text.contains("99"))
         let error = try #require(throws: DecodingError.self) { try UsageRenderer.decodeJSON(Data(text.utf8)) }
         #expect("\(error)".contains("schema version 99 is not supported"))
@@ -168,7 +171,8 @@ struct UsageRendererTests {
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("@media print"))
         #expect(html.contains("stroke-dasharray=\"7 5\""))
-        #expect(html.contains("no burn rate: only one snapshot"))
+        #expect(html.contains("<td>year-to-date average</td>"))
+        #expect(html.contains("<td>7-day burn</td>"))
         for warning in report.warnings { #expect(html.contains(UsageRenderer.escape(warning.message))) }
     }
 
@@ -229,7 +233,8 @@ struct UsageRendererTests {
                 #expect(row[row.index(after: index)] == " ")
             }
         }
-        #expect(table.contains("m9012 CPU: no burn rate: only one snapshot"))
+        let startup = try #require(rows.first { $0.hasPrefix("m9012") })
+        #expect(startup.contains("year-to-date average"))
         #expect(!table.contains("\u{1B}["))
     }
 

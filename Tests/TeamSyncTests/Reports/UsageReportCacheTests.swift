@@ -59,7 +59,11 @@ struct UsageReportCacheTests {
                 projects: [UsageHistory.project("m1234", cpuGiven: 10_000, cpuUsed: 1_000)]))
         let report = UsageReport.build(
             snapshots: try cache.snapshots(facility: "nersc", since: nil), now: try UsageHistory.date("2026-03-02"))
-        #expect(report.projects.first?.cpu.burnUnavailable == "no burn rate: only one snapshot")
-        #expect(report.projects.first?.cpu.percentUsed == 10)
+        // One snapshot: the year's average, 1,000 hours in the 59 days since 1 January.
+        let cpu = try #require(report.projects.first?.cpu)
+        #expect(cpu.burnBasis == .yearToDateAverage)
+        #expect(cpu.burn?.hoursPerDay == 1_000.0 / 59)
+        #expect(cpu.burnUnavailable == nil)
+        #expect(cpu.percentUsed == 10)
     }
 }

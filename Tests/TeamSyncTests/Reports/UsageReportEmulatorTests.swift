@@ -92,7 +92,8 @@ struct UsageReportEmulatorTests {
         #expect(project.cpu.callerUsed == 1_600)
         #expect(project.cpu.callerGiven == 5_000)
         #expect(project.cpu.burn?.hoursPerDay == 100)
-        #expect(project.cpu.burn?.points == 11)
+        #expect(project.cpu.burnBasis == .window)
+        #expect(project.cpu.burn?.points == 8)
         // 8,000 hours left at 100 a day: 80 days after 2026-03-11 06:00.
         #expect(project.cpu.runOutDay == CalendarDay("2026-05-30"))
         #expect(project.gpu.projectUsed == 200)

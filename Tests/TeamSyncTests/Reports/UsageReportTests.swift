@@ -29,9 +29,12 @@ struct UsageReportTests {
         #expect(cpu.callerUsed == 400)
         #expect(cpu.callerPercentUsed == 40)
         let burn = try #require(cpu.burn)
+        #expect(cpu.burnBasis == .window)
         #expect(burn.hoursPerDay == 100)
-        #expect(burn.points == 31)
-        #expect(burn.from == (try UsageHistory.date("2026-03-01")))
+        #expect(burn.label == "7-day burn")
+        // The newest snapshot at least 7 days before the last one, and the 7 after it.
+        #expect(burn.points == 8)
+        #expect(burn.from == (try UsageHistory.date("2026-03-24")))
         #expect(burn.to == (try UsageHistory.date("2026-03-31")))
         // 6,000 hours left at 100 a day: 60 days after 2026-03-31.
         #expect(cpu.runOutDay == CalendarDay("2026-05-30"))
@@ -50,28 +53,43 @@ struct UsageReportTests {
         let gpu = try #require(report.projects.first).gpu
         #expect(gpu.burn?.hoursPerDay == 10)
         #expect(gpu.percentUsed == 0.3)
-        // 99,700 hours left at 10 a day: 9,970 days after 2026-03-31.
-        #expect(gpu.runOutDay == CalendarDay("2026-03-31")?.adding(days: 9_970))
+        // 99,700 hours left at 10 a day is 9,970 days: not within this allocation year.
+        #expect(gpu.runOutDay == nil)
         #expect(!gpu.runsOutBeforeYearEnd)
+        #expect(UsageRenderer.table(report).contains("not this year"))
         let projected = try #require(gpu.projectedUsedAtYearEnd)
         #expect(projected == 300 + 10 * 276)
     }
 
-    @Test func singleSnapshotSaysSoPlainly() throws {
+    @Test func singleSnapshotUsesTheYearToDateAverageWithoutAlerting() throws {
         let snapshot = FacilitySnapshot(
             fetchedAt: try UsageHistory.time("2026-06-01"), facility: "nersc", caller: "alice",
             projects: [UsageHistory.project("m1234", cpuGiven: 10_000, cpuUsed: 9_000)])
         let report = UsageReport.build(snapshots: [snapshot], now: try UsageHistory.date("2026-06-02"), warnAt: 95)
         let cpu = try #require(report.projects.first).cpu
-        #expect(cpu.burn == nil)
-        #expect(cpu.runOutDay == nil)
-        #expect(cpu.projectedUsedAtYearEnd == nil)
-        #expect(cpu.burnUnavailable == "no burn rate: only one snapshot")
+        // 9,000 hours in the 151 days from 1 January to 1 June.
+        #expect(cpu.burnBasis == .yearToDateAverage)
+        #expect(cpu.burn?.hoursPerDay == 9_000.0 / 151)
+        #expect(cpu.burn?.label == "year-to-date average")
+        #expect(cpu.burnUnavailable == nil)
+        // 1,000 left at 59.6 a day: 16.8 days after 2026-06-01.
+        #expect(cpu.runOutDay == CalendarDay("2026-06-17"))
         #expect(cpu.percentUsed == 90)
         #expect(report.projects.first?.series.count == 1)
-        #expect(report.warnings.isEmpty)
+        #expect(report.warnings.isEmpty, "90% is under 95%, and the run-out rests on the year's average")
         #expect(report.exitCode == 0)
-        #expect(UsageRenderer.table(report).contains("m1234 CPU: no burn rate: only one snapshot"))
+        #expect(
+            UsageRenderer.table(report).contains(
+                "m1234 CPU: the run-out day 2026-06-17 is projected from the year-to-date average"))
+
+        let asked = UsageReport.build(
+            snapshots: [snapshot], now: try UsageHistory.date("2026-06-02"), warnAt: 95, warnOnAverage: true)
+        #expect(
+            asked.warnings.map(\.message) == [
+                "m1234: CPU projected to run out on 2026-06-17 at 60 hours/day (year-to-date average), "
+                    + "before the allocation year ends on 2026-12-31"
+            ])
+        #expect(asked.exitCode == 4)
     }
 
     @Test func handlesHundredsOfSnapshots() throws {
@@ -84,11 +102,13 @@ struct UsageReportTests {
         #expect(report.snapshotCount == 360)
         #expect(project.series.count == 360)
         #expect(project.cpu.burn?.hoursPerDay == 50)
-        #expect(project.cpu.burn?.points == 360)
+        // Seven days of four snapshots a day, and the newest.
+        #expect(project.cpu.burn?.points == 29)
         // The last snapshot is 89.75 days in (2026-05-01 18:00) at 4,487.5 hours: 95,512.5 left is
-        // 1,910.25 days, which ends at midnight 1,911 days after 2026-05-01.
-        let lastDay = try #require(CalendarDay("2026-05-01"))
-        #expect(project.cpu.runOutDay == lastDay.adding(days: 1_911))
+        // 1,910.25 days, far past the year's end.
+        #expect(project.cpu.runOutDay == nil)
+        let atYearEnd: Double = 4_487.5 + 50 * 244.25
+        #expect(project.cpu.projectedUsedAtYearEnd == atYearEnd)
         #expect(UsageRenderer.html(report).components(separatedBy: "<svg").count == 2)
     }
 
@@ -101,12 +121,14 @@ struct UsageReportTests {
         let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-01-31", hour: 18))
         let project = try #require(report.projects.first)
         #expect(project.cpu.burn?.hoursPerDay == 200)
-        #expect(project.cpu.burn?.from == (try UsageHistory.date("2026-01-01")))
+        #expect(project.cpu.burn?.from == (try UsageHistory.date("2026-01-24")))
         #expect(project.series.count == 31)
         #expect(project.series.first?.time == (try UsageHistory.date("2026-01-01")))
         #expect(project.notes.isEmpty)
-        // 6,000 used, 94,000 left at 200 a day: 470 days after 2026-01-31.
-        #expect(project.cpu.runOutDay == CalendarDay("2026-01-31")?.adding(days: 470))
+        // 6,000 used, 94,000 left at 200 a day is 470 days: not within this allocation year.
+        #expect(project.cpu.runOutDay == nil)
+        let atYearEnd: Double = 6_000 + 200 * 335
+        #expect(project.cpu.projectedUsedAtYearEnd == atYearEnd)
     }
 
     @Test func allocationYearCanStartInAnotherMonth() throws {
@@ -153,11 +175,14 @@ struct UsageReportTests {
         }
         let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-10"))
         let project = try #require(report.projects.first)
+        // Four days since the reset: too few for the window, so the average since the reset.
         #expect(project.cpu.burn?.hoursPerDay == 40)
-        #expect(project.cpu.burn?.points == 5)
+        #expect(project.cpu.burnBasis == .yearToDateAverage)
+        #expect(project.cpu.burn?.label == "average since 2026-04-06")
+        #expect(project.cpu.burn?.points == 2)
         #expect(
             project.notes == [
-                "CPU use dropped on 2026-04-06 (a reset or a correction); the burn rate is measured from then"
+                "CPU use dropped to near zero on 2026-04-06 (a reset); the burn rate is measured from then"
             ])
     }
 
@@ -166,14 +191,14 @@ struct UsageReportTests {
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 4) { day in
             [UsageHistory.project("m1234", cpuGiven: 1_000, cpuUsed: uses[Int(day)])]
         }
-        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-04"))
+        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-04"), windowDays: 3)
         // Through (0,0), (1,10), (2,30), (3,30): (4*160 - 6*70) / (4*14 - 36) = 11; first-to-last would say 10.
         #expect(report.projects.first?.cpu.burn?.hoursPerDay == 11)
         // 970 left at 11 a day is 88.2 days after 2026-04-04.
         #expect(report.projects.first?.cpu.runOutDay == CalendarDay("2026-04-04")?.adding(days: 88))
     }
 
-    @Test func windowStartsAtSince() throws {
+    @Test func sinceLimitsTheSnapshotsTheWindowMayUse() throws {
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 21) { day in
             [
                 UsageHistory.project(
@@ -182,12 +207,15 @@ struct UsageReportTests {
         }
         let since = try #require(CalendarDay("2026-04-11"))
         let now = try UsageHistory.date("2026-04-21", hour: 9)
-        #expect(
-            UsageReport.build(snapshots: snapshots, since: since, now: now).projects.first?.cpu.burn?.hoursPerDay == 300
-        )
-        #expect(UsageReport.build(snapshots: snapshots, since: since, now: now).projects.first?.series.count == 11)
+        let fromSince = UsageReport.build(snapshots: snapshots, since: since, now: now, windowDays: 10)
+        #expect(fromSince.projects.first?.cpu.burn?.hoursPerDay == 300)
+        #expect(fromSince.projects.first?.series.count == 11)
+        // Ten days from the 11th are too few for a 14-day window: the year's average, 4,000 hours in 110 days.
+        let short = UsageReport.build(snapshots: snapshots, since: since, now: now, windowDays: 14)
+        #expect(short.projects.first?.cpu.burnBasis == .yearToDateAverage)
+        #expect(short.projects.first?.cpu.burn?.hoursPerDay == 4_000.0 / 110)
         let whole = try #require(
-            UsageReport.build(snapshots: snapshots, now: now).projects.first?.cpu.burn?.hoursPerDay)
+            UsageReport.build(snapshots: snapshots, now: now, windowDays: 14).projects.first?.cpu.burn?.hoursPerDay)
         #expect(whole > 100 && whole < 300)
     }
 
@@ -195,13 +223,14 @@ struct UsageReportTests {
         let snapshots = try UsageHistory.daily(from: "2026-04-01", steps: 5) { _ in
             [UsageHistory.project("m1234", cpuGiven: 1_000, cpuUsed: 500)]
         }
-        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-05"), warnAt: 80)
+        let report = UsageReport.build(
+            snapshots: snapshots, now: try UsageHistory.date("2026-04-05"), warnAt: 80, windowDays: 4)
         let cpu = try #require(report.projects.first?.cpu)
         #expect(cpu.burn?.hoursPerDay == 0)
         #expect(cpu.runOutDay == nil)
         #expect(cpu.projectedUsedAtYearEnd == 500)
         #expect(report.exitCode == 0)
-        #expect(UsageRenderer.table(report).contains("not at this rate"))
+        #expect(UsageRenderer.table(report).contains("not this year"))
     }
 
     @Test func warnsOverThresholdAndOnEarlyRunOut() throws {
@@ -211,7 +240,8 @@ struct UsageReportTests {
         #expect(
             report.warnings.map(\.message) == [
                 "m1234: CPU at 40.0% of its allocation (4.0k of 10.0k hours), at or over the 30.0% threshold",
-                "m1234: CPU projected to run out on 2026-05-30 at 100 hours/day, before the allocation year ends on 2026-12-31",
+                "m1234: CPU projected to run out on 2026-05-30 at 100 hours/day (7-day burn), before the allocation "
+                    + "year ends on 2026-12-31",
             ])
         #expect(report.warnings.map(\.kind) == [.overThreshold, .runsOutBeforeYearEnd])
     }
@@ -251,7 +281,7 @@ struct UsageReportTests {
             let kept = UsageHistory.project("m1234", cpuGiven: 1_000, cpuUsed: 10 * day)
             return day < 3 ? [kept, UsageHistory.project("m0001", cpuGiven: 500, cpuUsed: 20 * day)] : [kept]
         }
-        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-05"))
+        let report = UsageReport.build(snapshots: snapshots, now: try UsageHistory.date("2026-04-05"), windowDays: 2)
         let gone = try #require(report.projects.first { $0.project == "m0001" })
         #expect(!gone.inLatestSnapshot)
         #expect(gone.asOf == (try UsageHistory.date("2026-04-03")))
