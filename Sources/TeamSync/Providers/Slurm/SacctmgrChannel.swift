@@ -1,0 +1,335 @@
+import Foundation
+
+/// The Slurm accounting channel over the local `sacctmgr` (and `sreport` for usage), for sites where slurmrestd is
+/// not offered or where its writes are unsafe (22.05, `shared/reference/slurm.md` §9).
+///
+/// Each call runs the configured executable directly with its arguments as an array, never through a shell, with
+/// parsable output (`-n -P`) for reads and `-i` (no confirmation) for writes. Who acts is whoever runs the program:
+/// munge identifies the Unix user, so a coordinator runs it as herself. sacctmgr's `modify` changes only the fields
+/// it is given, and only the TRES named in `GrpTRESMins=`, so no limit the caller did not name is touched.
+public struct SacctmgrChannel: SlurmAccounting {
+    /// The cluster every call acts on.
+    public let cluster: String
+    /// The sacctmgr executable (the real one, or a wrapper that runs it elsewhere).
+    public let sacctmgr: String
+    /// The sreport executable used for usage.
+    public let sreport: String
+    public let channelDescription: String
+    private let process: SacctmgrProcess
+
+    /// Creates a channel.
+    /// - Parameters:
+    ///   - sacctmgr: Path of the sacctmgr executable or a wrapper with the same arguments.
+    ///   - sreport: Path of sreport; by default the `sreport` beside `sacctmgr`.
+    ///   - cluster: The Slurm cluster name.
+    ///   - environment: Variables set for every run on top of this process's (e.g. `SLURM_CONF`).
+    ///   - timeout: How long one run may take before it is stopped and reported as ``SlurmError/Kind/unavailable``.
+    ///   - description: How messages name the channel; by default `sacctmgr` and its path.
+    public init(
+        sacctmgr: String, sreport: String? = nil, cluster: String, environment: [String: String] = [:],
+        timeout: Duration = .seconds(60), description: String? = nil
+    ) {
+        self.sacctmgr = sacctmgr
+        self.sreport =
+            sreport ?? URL(fileURLWithPath: sacctmgr).deletingLastPathComponent().appendingPathComponent("sreport").path
+        self.cluster = cluster.lowercased()
+        self.process = SacctmgrProcess(environment: environment, timeout: timeout)
+        self.channelDescription = description ?? "sacctmgr (\(sacctmgr))"
+    }
+
+    /// The version sacctmgr reports, e.g. `22.05.8`.
+    public func version() async throws -> String {
+        let output = try await process.run(sacctmgr, ["-V"])
+        guard output.status == 0 else { throw SacctmgrParsing.error(output, doing: "run sacctmgr -V") }
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "slurm-wlm ", with: "").replacingOccurrences(of: "slurm ", with: "")
+    }
+
+    public func ping() async throws {
+        let rows = try await read(["show", "cluster", "format=cluster"], fields: 1, doing: "list clusters")
+        guard rows.contains(where: { $0[0].lowercased() == cluster }) else {
+            throw SlurmError(
+                .notFound, "slurmdbd answers but has no cluster \(cluster) (sacctmgr -i add cluster \(cluster)).")
+        }
+    }
+
+    public func readAccount(_ account: String) async throws -> SlurmAccountState? {
+        let account = try name(account)
+        // One `show assoc` for the account's association and its users' (partition "" only), the coordinators,
+        // and which of those associations are their users' default; the three run at once.
+        async let associations = read(
+            [
+                "show", "assoc", "where", "account=\(account)", "cluster=\(cluster)",
+                "format=account,user,partition,qos,defaultqos,grptresmins",
+            ],
+            fields: 6, doing: "read account \(account)")
+        async let coordinatorRows = read(
+            ["show", "account", "withcoord", "where", "name=\(account)", "format=account,coordinators"],
+            fields: 2, doing: "read the coordinators of \(account)")
+        async let defaultRows = read(
+            ["show", "assoc", "where", "account=\(account)", "cluster=\(cluster)", "onlydefaults", "format=user"],
+            fields: 1, doing: "read which users have \(account) as default account")
+
+        let defaults = Set(try await defaultRows.map { $0[0].lowercased() }.filter { !$0.isEmpty })
+        var own: SlurmAssociation?
+        var users: [String: SlurmAssociation] = [:]
+        for row in try await associations where row[0].lowercased() == account && row[2].isEmpty {
+            let user = row[1].lowercased()
+            let association = SlurmAssociation(
+                account: account, user: user, qos: SacctmgrParsing.list(row[3]),
+                defaultQOS: row[4].isEmpty ? nil : row[4].lowercased(),
+                isDefault: !user.isEmpty && defaults.contains(user), grpTRESMins: SacctmgrParsing.tres(row[5]))
+            if user.isEmpty { own = association } else { users[user] = association }
+        }
+        let coordinators = try await coordinatorRows.filter { $0[0].lowercased() == account }
+            .flatMap { SacctmgrParsing.list($0[1]) }
+        guard let own else { return nil }
+        return SlurmAccountState(
+            name: account, association: own, users: users, coordinators: Array(Set(coordinators)).sorted())
+    }
+
+    public func qosNames() async throws -> Set<String> {
+        let rows = try await read(["show", "qos", "format=name"], fields: 1, doing: "list QOS")
+        return Set(rows.map { $0[0].lowercased() }.filter { !$0.isEmpty })
+    }
+
+    public func users(_ names: [String]) async throws -> [String: SlurmUserState] {
+        let names = try Array(Set(names.map(name))).sorted()
+        guard !names.isEmpty else { return [:] }
+        // Users and their associations are read separately: `show user withassoc` for a user left without a
+        // default account (22.05 allows that) was seen to crash slurmdbd 22.05.8.
+        async let userRows = read(
+            ["show", "user", "where", "name=\(names.joined(separator: ","))", "format=user,defaultaccount"],
+            fields: 2, doing: "read users")
+        async let associationRows = read(
+            [
+                "show", "assoc", "where", "user=\(names.joined(separator: ","))", "cluster=\(cluster)",
+                "format=user,account,partition",
+            ],
+            fields: 3, doing: "read the users' associations")
+        var result: [String: SlurmUserState] = [:]
+        for row in try await userRows {
+            let user = row[0].lowercased()
+            guard names.contains(user) else { continue }
+            result[user] = SlurmUserState(
+                name: user, defaultAccount: row[1].isEmpty ? nil : row[1].lowercased(), accounts: [])
+        }
+        for row in try await associationRows {
+            let (user, account) = (row[0].lowercased(), row[1].lowercased())
+            guard var state = result[user], !account.isEmpty, !state.accounts.contains(account) else { continue }
+            state.accounts = (state.accounts + [account]).sorted()
+            result[user] = state
+        }
+        return result
+    }
+
+    public func addUsers(_ users: [SlurmNewAssociation], account: String) async throws {
+        let account = try name(account)
+        // One `add user` per distinct (QOS, limits), so a roster with the same settings is one run.
+        let groups = Dictionary(grouping: users) { GroupKey(qos: $0.qos, grpTRESMins: $0.grpTRESMins) }
+        for key in groups.keys.sorted(by: { $0.sortKey < $1.sortKey }) {
+            let members = try groups[key, default: []].map { try name($0.user) }.sorted()
+            var arguments = ["add", "user", members.joined(separator: ","), "account=\(account)", "cluster=\(cluster)"]
+            let qos = try key.qos.map(name)
+            if !qos.isEmpty { arguments.append("qos=\(qos.joined(separator: ","))") }
+            if !key.grpTRESMins.isEmpty {
+                arguments.append("grptresmins=\(SacctmgrParsing.tresArgument(key.grpTRESMins.mapValues { $0 }))")
+            }
+            let action = "add \(members.joined(separator: ", ")) to \(account)"
+            let output = try await process.run(sacctmgr, ["-i"] + arguments)
+            if output.status == 0 { continue }
+            guard SacctmgrParsing.saysAssociationsExist(output.combined) else {
+                throw SacctmgrParsing.error(output, doing: action)
+            }
+            // Every association already existed (sacctmgr adds what is missing and says so otherwise): what was
+            // asked for still has to hold, so apply the QOS and limits as a change.
+            if !qos.isEmpty || !key.grpTRESMins.isEmpty {
+                for member in members {
+                    try await modifyAssociation(
+                        account: account, user: member,
+                        change: SlurmAssociationChange(
+                            qos: qos.isEmpty ? nil : qos, grpTRESMins: key.grpTRESMins.mapValues { $0 }))
+                }
+            }
+        }
+    }
+
+    public func removeUsers(_ users: [String], account: String) async throws {
+        let account = try name(account)
+        let users = try Array(Set(users.map(name))).sorted()
+        guard !users.isEmpty else { return }
+        // A user's default account goes only with the user's last association, on every version: 24.11 refuses
+        // otherwise, and 22.05 allows it but leaves the user without a default, after which `show user withassoc`
+        // for that user was seen to crash slurmdbd 22.05.8. Checked before anything is deleted.
+        let defaults = try await read(
+            ["show", "assoc", "where", "account=\(account)", "cluster=\(cluster)", "onlydefaults", "format=user"],
+            fields: 1, doing: "read which users have \(account) as default account"
+        ).map { $0[0].lowercased() }
+        let affected = users.filter(defaults.contains)
+        if !affected.isEmpty {
+            let rows = try await read(
+                [
+                    "show", "assoc", "where", "user=\(affected.joined(separator: ","))", "cluster=\(cluster)",
+                    "format=user,account",
+                ],
+                fields: 2, doing: "read the accounts of \(affected.joined(separator: ", "))")
+            let keeping = affected.filter { user in
+                rows.contains { $0[0].lowercased() == user && !$0[1].isEmpty && $0[1].lowercased() != account }
+            }
+            if !keeping.isEmpty {
+                throw SlurmError(
+                    .defaultAccount,
+                    "Cannot remove \(keeping.joined(separator: ", ")) from \(account): it is their default account "
+                        + "and they have other accounts. Set another default account first.")
+            }
+        }
+        try await write(
+            [
+                "delete", "user", "where", "name=\(users.joined(separator: ","))", "account=\(account)",
+                "cluster=\(cluster)",
+            ],
+            doing: "remove \(users.joined(separator: ", ")) from \(account)")
+    }
+
+    public func modifyAssociation(account: String, user: String, change: SlurmAssociationChange) async throws {
+        let account = try name(account)
+        let user = user.isEmpty ? "" : try name(user)
+        var settings: [String] = []
+        if let qos = change.qos { settings.append("qos=\(try qos.map(name).joined(separator: ","))") }
+        if !change.grpTRESMins.isEmpty {
+            for tres in change.grpTRESMins.keys { _ = try name(tres) }
+            settings.append("grptresmins=\(SacctmgrParsing.tresArgument(change.grpTRESMins))")
+        }
+        guard !settings.isEmpty else { return }
+        let target = user.isEmpty ? "account \(account)" : "\(user) in \(account)"
+        let arguments =
+            user.isEmpty
+            ? ["modify", "account", "where", "name=\(account)", "cluster=\(cluster)", "set"] + settings
+            : ["modify", "user", "where", "user=\(user)", "account=\(account)", "cluster=\(cluster)", "set"] + settings
+        let output = try await process.run(sacctmgr, ["-i"] + arguments)
+        if output.status == 0 { return }
+        guard output.combined.contains("Nothing modified") || output.combined.contains("didn't affect anything")
+        else { throw SacctmgrParsing.error(output, doing: "change \(target)") }
+        // "Nothing modified" means no row matched, or the values were already those, or (22.05, a plain user) no
+        // right to change it. The association itself tells which.
+        let state = try await readAccount(account)
+        let current = user.isEmpty ? state?.association : state?.users[user]
+        guard let current else {
+            throw SlurmError(.notFound, "Could not change \(target): there is no such association on \(cluster).")
+        }
+        let qosHolds = change.qos.map { $0.map { $0.lowercased() }.sorted() == current.qos } ?? true
+        let limitsHold = change.grpTRESMins.allSatisfy { current.grpTRESMins[$0.key.lowercased()] == $0.value }
+        if qosHolds && limitsHold { return }
+        throw SacctmgrParsing.error(output, doing: "change \(target)")
+    }
+
+    public func setDefaultAccount(user: String, account: String) async throws {
+        let user = try name(user)
+        let account = try name(account)
+        try await write(
+            ["modify", "user", "where", "name=\(user)", "cluster=\(cluster)", "set", "defaultaccount=\(account)"],
+            doing: "make \(account) the default account of \(user)")
+    }
+
+    public func addCoordinators(_ users: [String], account: String) async throws {
+        let account = try name(account)
+        let users = try Array(Set(users.map(name))).sorted()
+        guard !users.isEmpty else { return }
+        try await write(
+            ["add", "coordinator", "names=\(users.joined(separator: ","))", "accounts=\(account)"],
+            doing: "make \(users.joined(separator: ", ")) coordinator of \(account)")
+    }
+
+    public func removeCoordinators(_ users: [String], account: String) async throws {
+        let account = try name(account)
+        let users = try Array(Set(users.map(name))).sorted()
+        guard !users.isEmpty else { return }
+        try await write(
+            ["delete", "coordinator", "names=\(users.joined(separator: ","))", "accounts=\(account)"],
+            doing: "remove \(users.joined(separator: ", ")) as coordinator of \(account)")
+    }
+
+    public func usage(account: String, from start: Date, to end: Date) async throws -> SlurmUsage? {
+        let account = try name(account)
+        // sreport reads dates in local time: give it UTC text and a UTC zone. It ends the period at the last full
+        // hour. When associations are added or removed while it reads, it can leave out the account's own row
+        // (its tree is built from the association table's nesting): then ask once more.
+        var usage = SlurmUsage(account: [:], users: [:])
+        for _ in 0..<3 {
+            let output = try await process.run(
+                sreport,
+                [
+                    "-n", "-P", "-t", "minutes", "-T", "cpu,gres/gpu", "cluster", "AccountUtilizationByUser",
+                    "account=\(account)", "cluster=\(cluster)", "start=\(Self.sreportTime(start))",
+                    "end=\(Self.sreportTime(end))", "format=account,login,tresname,used",
+                ],
+                extraEnvironment: ["TZ": "UTC"])
+            guard output.status == 0 else {
+                throw SacctmgrParsing.error(output, doing: "read the usage of \(account)")
+            }
+            usage = SacctmgrParsing.usage(output.stdout, account: account)
+            if !usage.account.isEmpty || usage.users.isEmpty { break }
+        }
+        return usage
+    }
+
+    // MARK: - Running
+
+    private func read(_ arguments: [String], fields: Int, doing action: String) async throws -> [[String]] {
+        let output = try await process.run(sacctmgr, ["-n", "-P"] + arguments)
+        guard output.status == 0 else { throw SacctmgrParsing.error(output, doing: action) }
+        return SacctmgrParsing.rows(output.stdout, fields: fields)
+    }
+
+    /// Runs a write; "Nothing new added", "Nothing deleted" and "Nothing removed" mean it already holds.
+    private func write(_ arguments: [String], doing action: String) async throws {
+        let output = try await process.run(sacctmgr, ["-i"] + arguments)
+        if output.status == 0 || SacctmgrParsing.saysNothingChanged(output.combined) { return }
+        throw SacctmgrParsing.error(output, doing: action)
+    }
+
+    /// A name as sacctmgr stores it (lower case), refused when it could change the meaning of the command line.
+    private func name(_ raw: String) throws -> String {
+        let lowered = raw.lowercased()
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-./:@"))
+        guard !lowered.isEmpty, lowered.unicodeScalars.allSatisfy(allowed.contains), !lowered.hasPrefix("-") else {
+            throw SlurmError(.failed, "\"\(raw)\" is not a name sacctmgr can take (letters, digits, _ - . / : @).")
+        }
+        return lowered
+    }
+
+    private static func sreportTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0,
+            c.minute ?? 0, c.second ?? 0)
+    }
+}
+
+private struct GroupKey: Hashable {
+    var qos: [String]
+    var grpTRESMins: [String: Int64]
+    var sortKey: String { qos.joined(separator: ",") + "|" + grpTRESMins.keys.sorted().joined(separator: ",") }
+}
+
+extension SacctmgrParsing {
+    /// `sreport -n -P cluster AccountUtilizationByUser format=account,login,tresname,used` rows for one account:
+    /// the row with an empty login is the account's total, the others its users'. Minutes by TRES name.
+    static func usage(_ text: String, account: String) -> SlurmUsage {
+        var total: [String: Int64] = [:]
+        var users: [String: [String: Int64]] = [:]
+        for row in rows(text, fields: 4) where row[0].lowercased() == account {
+            let tres = row[2].lowercased()
+            guard !tres.isEmpty, let minutes = Int64(row[3]) else { continue }
+            let login = row[1].lowercased()
+            if login.isEmpty {
+                total[tres, default: 0] += minutes
+            } else {
+                users[login, default: [:]][tres, default: 0] += minutes
+            }
+        }
+        return SlurmUsage(account: total, users: users)
+    }
+}
