@@ -136,5 +136,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SlurmTests", dependencies: ["TeamSync"], swiftSettings: swiftSettings),
     ]
 )
