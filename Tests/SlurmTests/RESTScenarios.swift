@@ -9,7 +9,7 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("read", qos: ["normal", "premium"], grpTRESMins: "cpu=100000")
         defer { f.removeAccount(account) }
-        try f.sacctmgrAddUsers(["alice", "carol"], to: account)
+        try f.sacctmgrAddUsers([f.alice, "carol"], to: account)
         try f.sacctmgrAddUsers(["bob"], to: account, settings: ["qos=normal", "GrpTRESMins=cpu=5000,gres/gpu=60"])
         try f.stack.sacctmgr(["-i", "add", "coordinator", "account=\(account)", "names=carol"])
 
@@ -22,22 +22,21 @@ enum RESTScenarios {
         #expect(state.association.qos == ["normal", "premium"])
         #expect(state.association.grpTRESMins == ["cpu": 100000])
         #expect(state.association.isDefault == false)
-        #expect(Set(state.users.keys) == ["alice", "bob", "carol"])
+        #expect(Set(state.users.keys) == [f.alice, "bob", "carol"])
         #expect(state.users["bob"]?.qos == ["normal"])
         #expect(state.users["bob"]?.grpTRESMins == ["cpu": 5000, "gres/gpu": 60])
-        #expect(state.users["alice"]?.qos == ["normal", "premium"])
-        #expect(state.users["alice"]?.grpTRESMins == [:])
+        #expect(state.users[f.alice]?.qos == ["normal", "premium"])
+        #expect(state.users[f.alice]?.grpTRESMins == [:])
         #expect(state.coordinators == ["carol"])
 
         #expect(try await f.root.readAccount("re_\(f.tag)_nosuch") == nil)
 
         f.counter.reset()
-        let users = try await f.root.users(["alice", "bob", "re_nosuchuser"])
+        let users = try await f.root.users([f.alice, "bob", "re_nosuchuser"])
         #expect(f.counter.requests.count == 1)
-        #expect(Set(users.keys) == ["alice", "bob"])
+        #expect(Set(users.keys) == [f.alice, "bob"])
         #expect(users["bob"]?.accounts.contains(account) == true)
         #expect(users["bob"]?.accounts.contains(RESTFixture.home) == true)
-        #expect(users["alice"]?.defaultAccount?.isEmpty == false)
 
         let qos = try await f.root.qosNames()
         #expect(qos.isSuperset(of: ["normal", "premium", "debug", "long"]))
@@ -47,26 +46,26 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("add", qos: ["normal", "premium", "debug"])
         defer { f.removeAccount(account) }
-        let before = try await f.root.users(["alice", "bob", "carol"])
+        let before = try await f.root.users([f.alice, "bob", "carol"])
 
         let additions = [
-            SlurmNewAssociation(user: "alice", qos: ["normal"]),
+            SlurmNewAssociation(user: f.alice, qos: ["normal"]),
             SlurmNewAssociation(user: "bob", qos: ["premium", "normal"], grpTRESMins: ["cpu": 6000, "gres/gpu": 120]),
             SlurmNewAssociation(user: "carol"),
         ]
         try await f.root.addUsers(additions, account: account)
 
         let state = try #require(try await f.root.readAccount(account))
-        #expect(state.users["alice"]?.qos == ["normal"])
-        #expect(state.users["alice"]?.grpTRESMins == [:])
+        #expect(state.users[f.alice]?.qos == ["normal"])
+        #expect(state.users[f.alice]?.grpTRESMins == [:])
         #expect(state.users["bob"]?.qos == ["normal", "premium"])
         #expect(state.users["bob"]?.grpTRESMins == ["cpu": 6000, "gres/gpu": 120])
         #expect(state.users["carol"]?.qos == ["debug", "normal", "premium"])
         #expect(try f.sacctmgrAssociation(account: account, user: "bob", fields: "grptresmins") == "cpu=6000,gres/gpu=120")
 
         // Existing users keep their default account.
-        let after = try await f.root.users(["alice", "bob", "carol"])
-        for user in ["alice", "bob", "carol"] {
+        let after = try await f.root.users([f.alice, "bob", "carol"])
+        for user in [f.alice, "bob", "carol"] {
             #expect(after[user]?.defaultAccount == before[user]?.defaultAccount, "\(user)")
             #expect(after[user]?.accounts.contains(account) == true)
         }
@@ -77,7 +76,7 @@ enum RESTScenarios {
 
         // An account that does not exist is reported, not silently skipped.
         let missing = await #expect(throws: SlurmError.self) {
-            try await f.root.addUsers([SlurmNewAssociation(user: "alice")], account: "re_\(f.tag)_nosuch")
+            try await f.root.addUsers([SlurmNewAssociation(user: f.alice)], account: "re_\(f.tag)_nosuch")
         }
         #expect(missing?.kind == .notFound)
     }
@@ -87,43 +86,43 @@ enum RESTScenarios {
         let account = try f.freshAccount("limits", qos: ["normal", "premium"])
         defer { f.removeAccount(account) }
         try f.sacctmgrAddUsers(
-            ["alice"], to: account, settings: ["qos=normal", "GrpTRESMins=cpu=1000,mem=2000", "GrpTRES=cpu=8", "MaxJobs=5"])
+            [f.alice], to: account, settings: ["qos=normal", "GrpTRESMins=cpu=1000,mem=2000", "GrpTRES=cpu=8", "MaxJobs=5"])
         func alice() async throws -> SlurmAssociation {
-            try #require(try await f.root.readAccount(account)?.users["alice"])
+            try #require(try await f.root.readAccount(account)?.users[f.alice])
         }
 
         // QOS change: GrpTRESMins kept.
-        try await f.root.modifyAssociation(account: account, user: "alice", change: .init(qos: ["premium", "normal"]))
+        try await f.root.modifyAssociation(account: account, user: f.alice, change: .init(qos: ["premium", "normal"]))
         var now = try await alice()
         #expect(now.qos == ["normal", "premium"])
         #expect(now.grpTRESMins == ["cpu": 1000, "mem": 2000])
 
         // GrpTRESMins change: QOS and the other TRES kept.
-        try await f.root.modifyAssociation(account: account, user: "alice", change: .init(grpTRESMins: ["cpu": 3000]))
+        try await f.root.modifyAssociation(account: account, user: f.alice, change: .init(grpTRESMins: ["cpu": 3000]))
         now = try await alice()
         #expect(now.qos == ["normal", "premium"])
         #expect(now.grpTRESMins == ["cpu": 3000, "mem": 2000])
 
         // Clear one TRES, set another, then clear the rest (the last one too).
         try await f.root.modifyAssociation(
-            account: account, user: "alice", change: .init(grpTRESMins: ["mem": nil, "gres/gpu": 50]))
+            account: account, user: f.alice, change: .init(grpTRESMins: ["mem": nil, "gres/gpu": 50]))
         #expect(try await alice().grpTRESMins == ["cpu": 3000, "gres/gpu": 50])
         try await f.root.modifyAssociation(
-            account: account, user: "alice", change: .init(grpTRESMins: ["cpu": nil, "gres/gpu": nil]))
+            account: account, user: f.alice, change: .init(grpTRESMins: ["cpu": nil, "gres/gpu": nil]))
         now = try await alice()
         #expect(now.grpTRESMins == [:])
         #expect(now.qos == ["normal", "premium"])
 
         // Limits teamctl does not manage survived every change.
-        #expect(try f.sacctmgrAssociation(account: account, user: "alice", fields: "grptres,maxjobs") == "cpu=8|5")
+        #expect(try f.sacctmgrAssociation(account: account, user: f.alice, fields: "grptres,maxjobs") == "cpu=8|5")
 
         // A change that changes nothing sends nothing.
         f.counter.reset()
-        try await f.root.modifyAssociation(account: account, user: "alice", change: .init(qos: ["normal", "premium"]))
+        try await f.root.modifyAssociation(account: account, user: f.alice, change: .init(qos: ["normal", "premium"]))
         #expect(f.counter.requests.allSatisfy { $0.hasPrefix("GET") })
 
         let missing = await #expect(throws: SlurmError.self) {
-            try await f.root.modifyAssociation(account: account, user: "dave", change: .init(grpTRESMins: ["cpu": 1]))
+            try await f.root.modifyAssociation(account: account, user: "carol", change: .init(grpTRESMins: ["cpu": 1]))
         }
         #expect(missing?.kind == .notFound)
     }
@@ -161,12 +160,12 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("coord")
         defer { f.removeAccount(account) }
-        try f.sacctmgrAddUsers(["alice", "bob"], to: account)
+        try f.sacctmgrAddUsers(["bob", "carol"], to: account)
 
-        try await f.root.addCoordinators(["alice"], account: account)
-        #expect(try await f.root.readAccount(account)?.coordinators == ["alice"])
-        try await f.root.addCoordinators(["bob", "alice"], account: account)
-        #expect(try await f.root.readAccount(account)?.coordinators == ["alice", "bob"])
+        try await f.root.addCoordinators(["bob"], account: account)
+        #expect(try await f.root.readAccount(account)?.coordinators == ["bob"])
+        try await f.root.addCoordinators(["carol", "bob"], account: account)
+        #expect(try await f.root.readAccount(account)?.coordinators == ["bob", "carol"])
         // The account row is posted back as it was.
         #expect(
             try f.stack.sacctmgr(["-nP", "show", "account", account, "format=description,organization"])
@@ -174,19 +173,19 @@ enum RESTScenarios {
 
         if f.api.isLegacy {
             let error = await #expect(throws: SlurmError.self) {
-                try await f.root.removeCoordinators(["alice", "carol"], account: account)
+                try await f.root.removeCoordinators(["bob", "dave"], account: account)
             }
             #expect(error?.kind == .unsupported)
             let message = try #require(error?.message)
-            #expect(message.contains("sacctmgr -i delete coordinator names=alice accounts=\(account)"), "\(message)")
-            #expect(try await f.root.readAccount(account)?.coordinators == ["alice", "bob"])
+            #expect(message.contains("sacctmgr -i delete coordinator names=bob accounts=\(account)"), "\(message)")
+            #expect(try await f.root.readAccount(account)?.coordinators == ["bob", "carol"])
             try f.runSacctmgrCommand(in: message)
         } else {
-            try await f.root.removeCoordinators(["alice", "carol"], account: account)
+            try await f.root.removeCoordinators(["bob", "dave"], account: account)
         }
-        #expect(try await f.root.readAccount(account)?.coordinators == ["bob"])
+        #expect(try await f.root.readAccount(account)?.coordinators == ["carol"])
         // Nobody to remove: nothing to do, on every version.
-        try await f.root.removeCoordinators(["alice"], account: account)
+        try await f.root.removeCoordinators(["bob"], account: account)
     }
 
     static func removesAUserOnceTheDefaultMoved(_ testCase: RESTCase) async throws {
@@ -233,7 +232,7 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("uqos")
         defer { f.removeAccount(account) }
-        try f.sacctmgrAddUsers(["alice"], to: account)
+        try f.sacctmgrAddUsers([f.alice], to: account)
 
         let onAdd = await #expect(throws: SlurmError.self) {
             try await f.root.addUsers([SlurmNewAssociation(user: "bob", qos: ["re_nosuchqos"])], account: account)
@@ -241,12 +240,12 @@ enum RESTScenarios {
         #expect(onAdd?.kind == .unknownQOS)
         let onModify = await #expect(throws: SlurmError.self) {
             try await f.root.modifyAssociation(
-                account: account, user: "alice", change: .init(qos: ["normal", "re_nosuchqos"]))
+                account: account, user: f.alice, change: .init(qos: ["normal", "re_nosuchqos"]))
         }
         #expect(onModify?.kind == .unknownQOS)
         let state = try #require(try await f.root.readAccount(account))
         #expect(state.users["bob"] == nil)
-        #expect(state.users["alice"]?.qos == ["normal"])
+        #expect(state.users[f.alice]?.qos == ["normal"])
     }
 
     static func actsAsACoordinator(_ testCase: RESTCase) async throws {
@@ -257,19 +256,19 @@ enum RESTScenarios {
             f.removeAccount(own)
             f.removeAccount(other)
         }
-        try f.sacctmgrAddUsers(["alice", "bob"], to: own)
-        try f.stack.sacctmgr(["-i", "add", "coordinator", "account=\(own)", "names=alice"])
-        let alice = try f.channel(as: "alice")
+        try f.sacctmgrAddUsers([f.alice, "bob"], to: own)
+        try f.stack.sacctmgr(["-i", "add", "coordinator", "account=\(own)", "names=\(f.alice)"])
+        let coordinator = try f.channel(as: f.alice)
 
         // Allowed: add a member, read, set a member's limit from unlimited.
-        try await alice.addUsers([SlurmNewAssociation(user: "carol")], account: own)
-        #expect(try await alice.readAccount(own)?.users["carol"] != nil)
-        try await alice.modifyAssociation(account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 5000]))
+        try await coordinator.addUsers([SlurmNewAssociation(user: "carol")], account: own)
+        #expect(try await coordinator.readAccount(own)?.users["carol"] != nil)
+        try await coordinator.modifyAssociation(account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 5000]))
         #expect(try await f.root.readAccount(own)?.users["bob"]?.grpTRESMins == ["cpu": 5000])
 
         // Refused: an account alice does not coordinate.
         let elsewhere = await #expect(throws: SlurmError.self) {
-            try await alice.addUsers([SlurmNewAssociation(user: "carol")], account: other)
+            try await coordinator.addUsers([SlurmNewAssociation(user: "carol")], account: other)
         }
         #expect(elsewhere?.kind == .permissionDenied)
         #expect(elsewhere?.errorNumbers.contains(2002) == true)
@@ -278,7 +277,7 @@ enum RESTScenarios {
         if !f.api.isLegacy {
             // 24.05+: a coordinator may not raise a set limit (22.05 allows it).
             let raise = await #expect(throws: SlurmError.self) {
-                try await alice.modifyAssociation(account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 6000]))
+                try await coordinator.modifyAssociation(account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 6000]))
             }
             #expect(raise?.kind == .permissionDenied)
             #expect(raise?.message.contains("Coordinators can not increase") == true, "\(raise?.message ?? "")")
@@ -329,7 +328,7 @@ enum RESTScenarios {
             transport: DryRunTransport(wrapping: URLSessionTransport()))
         #expect(try await dry.readAccount(account)?.users == [:])
         await #expect(throws: TransportError.self) {
-            try await dry.addUsers([SlurmNewAssociation(user: "alice")], account: account)
+            try await dry.addUsers([SlurmNewAssociation(user: f.alice)], account: account)
         }
         #expect(try await f.root.readAccount(account)?.users == [:])
     }
@@ -338,7 +337,7 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("usage")
         defer { f.removeAccount(account) }
-        try f.sacctmgrAddUsers(["alice"], to: account)
+        try f.sacctmgrAddUsers([f.alice], to: account)
         let end = Date()
         let usage = try await f.root.usage(account: account, from: end.addingTimeInterval(-30 * 86400), to: end)
         if f.api.isLegacy {

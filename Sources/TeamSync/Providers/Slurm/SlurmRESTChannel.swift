@@ -123,6 +123,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
     public func users(_ names: [String]) async throws -> [String: SlurmUserState] {
         let wanted = Set(names.map { $0.lowercased() }.filter { !$0.isEmpty })
         guard !wanted.isEmpty else { return [:] }
+        if version.isLegacy { return try await usersFromAssociations(wanted) }
         let records = try await userRecords(wanted)
         var result: [String: SlurmUserState] = [:]
         for record in records {
@@ -135,6 +136,34 @@ public struct SlurmRESTChannel: SlurmAccounting {
                 accounts: Array(Set(accounts)))
         }
         return result
+    }
+
+    /// dbv0.0.38: the users' associations on the cluster, in one request; the default account is the one flagged
+    /// `is_default`. Not `GET users/`: on 22.05 listing users with their coordinators can crash slurmdbd (seen on
+    /// this project's 22.05 stack, with `sacctmgr show user withassoc withcoord` too), while associations are read
+    /// by another path. A user with no association on the cluster is absent.
+    private func usersFromAssociations(_ wanted: Set<String>) async throws -> [String: SlurmUserState] {
+        let rows = try await userAssociationRecords(wanted, onCluster: true)
+        var accounts: [String: Set<String>] = [:]
+        var defaults: [String: String] = [:]
+        for row in rows {
+            let user = SlurmRESTWire.text(row["user"]), account = SlurmRESTWire.text(row["account"])
+            guard wanted.contains(user), !account.isEmpty else { continue }
+            accounts[user, default: []].insert(account)
+            if row["is_default"]?.flag ?? false { defaults[user] = account }
+        }
+        return Dictionary(
+            uniqueKeysWithValues: accounts.map {
+                ($0.key, SlurmUserState(name: $0.key, defaultAccount: defaults[$0.key], accounts: Array($0.value)))
+            })
+    }
+
+    /// The association records of the given users, on the cluster or on every cluster.
+    private func userAssociationRecords(_ users: Set<String>, onCluster: Bool) async throws -> [SlurmRESTJSON] {
+        var query = "user=\(Self.encodedList(users.sorted()))"
+        if onCluster { query += "&cluster=\(Self.encoded(cluster))" }
+        return try await getList("associations/", query: query, key: "associations", action: "GET associations of users")
+            .filter { !onCluster || SlurmRESTWire.text($0["cluster"]) == cluster }
     }
 
     public func usage(account: String, from start: Date, to end: Date) async throws -> SlurmUsage? {
@@ -220,13 +249,14 @@ public struct SlurmRESTChannel: SlurmAccounting {
     /// never re-posted (a POST to an existing one is a modify that crashes 22.05 when it omits a set TRES list).
     private func addUsersLegacy(_ additions: [SlurmNewAssociation], account: String) async throws {
         async let associationsAnswer = self.associationRecords(account: account, users: nil)
-        async let usersAnswer = self.userRecords(Set(additions.map(\.user)))
+        // Who exists: whoever has an association anywhere (not GET users/, see usersFromAssociations).
+        async let usersAnswer = self.userAssociationRecords(Set(additions.map(\.user)), onCluster: false)
         let (rows, userList) = try await (associationsAnswer, usersAnswer)
         guard rows.contains(where: SlurmRESTWire.isAccountRow) else {
             throw SlurmError(.notFound, "account \(account) does not exist on cluster \(cluster)")
         }
         let present = Set(rows.filter { SlurmRESTWire.text($0["partition"]).isEmpty }.map { SlurmRESTWire.text($0["user"]) })
-        let known = Set(userList.compactMap { $0["name"]?.string?.lowercased() })
+        let known = Set(userList.map { SlurmRESTWire.text($0["user"]) })
         let missing = additions.filter { !present.contains($0.user) }
         guard !missing.isEmpty else { return }
         let newUsers = Array(Set(missing.map(\.user).filter { !known.contains($0) })).sorted()
