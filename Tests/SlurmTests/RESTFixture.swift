@@ -51,7 +51,9 @@ struct RESTFixture: Sendable {
             "-i", "add", "account", Self.home, "cluster=\(cluster)", "description=teamctl rest tests",
             "organization=teamctl",
         ])
-        stack.sacctmgrQuietly(["-i", "add", "user", Self.users.joined(separator: ","), "account=\(Self.home)", "cluster=\(cluster)"])
+        stack.sacctmgrQuietly([
+            "-i", "add", "user", Self.users.joined(separator: ","), "account=\(Self.home)", "cluster=\(cluster)",
+        ])
     }
 
     /// A channel acting as `user` with that user's own token.
@@ -86,7 +88,9 @@ struct RESTFixture: Sendable {
         for line in defaults.split(separator: "\n") {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 2, fields[1] == name, fields[0] != "root" else { continue }
-            stack.sacctmgrQuietly(["-i", "modify", "user", "where", "name=\(fields[0])", "set", "defaultaccount=\(Self.home)"])
+            stack.sacctmgrQuietly([
+                "-i", "modify", "user", "where", "name=\(fields[0])", "set", "defaultaccount=\(Self.home)",
+            ])
         }
         stack.sacctmgrQuietly(["-i", "delete", "account", name])
     }
@@ -96,7 +100,9 @@ struct RESTFixture: Sendable {
         let output = try stack.sacctmgr([
             "-nP", "show", "assoc", "where", "account=\(account)", "cluster=\(cluster)", "format=user,\(fields)",
         ])
-        let line = output.split(separator: "\n").first { $0.split(separator: "|", omittingEmptySubsequences: false).first.map(String.init) == user }
+        let line = output.split(separator: "\n").first {
+            $0.split(separator: "|", omittingEmptySubsequences: false).first.map(String.init) == user
+        }
         return line.map { String($0.drop(while: { $0 != "|" }).dropFirst()) } ?? "<none>"
     }
 

@@ -61,7 +61,8 @@ enum RESTScenarios {
         #expect(state.users["bob"]?.qos == ["normal", "premium"])
         #expect(state.users["bob"]?.grpTRESMins == ["cpu": 6000, "gres/gpu": 120])
         #expect(state.users["carol"]?.qos == ["debug", "normal", "premium"])
-        #expect(try f.sacctmgrAssociation(account: account, user: "bob", fields: "grptresmins") == "cpu=6000,gres/gpu=120")
+        #expect(
+            try f.sacctmgrAssociation(account: account, user: "bob", fields: "grptresmins") == "cpu=6000,gres/gpu=120")
 
         // Existing users keep their default account.
         let after = try await f.root.users([f.alice, "bob", "carol"])
@@ -86,7 +87,8 @@ enum RESTScenarios {
         let account = try f.freshAccount("limits", qos: ["normal", "premium"])
         defer { f.removeAccount(account) }
         try f.sacctmgrAddUsers(
-            [f.alice], to: account, settings: ["qos=normal", "GrpTRESMins=cpu=1000,mem=2000", "GrpTRES=cpu=8", "MaxJobs=5"])
+            [f.alice], to: account,
+            settings: ["qos=normal", "GrpTRESMins=cpu=1000,mem=2000", "GrpTRES=cpu=8", "MaxJobs=5"])
         func alice() async throws -> SlurmAssociation {
             try #require(try await f.root.readAccount(account)?.users[f.alice])
         }
@@ -277,7 +279,8 @@ enum RESTScenarios {
         if !f.api.isLegacy {
             // 24.05+: a coordinator may not raise a set limit (22.05 allows it).
             let raise = await #expect(throws: SlurmError.self) {
-                try await coordinator.modifyAssociation(account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 6000]))
+                try await coordinator.modifyAssociation(
+                    account: own, user: "bob", change: .init(grpTRESMins: ["cpu": 6000]))
             }
             #expect(raise?.kind == .permissionDenied)
             #expect(raise?.message.contains("Coordinators can not increase") == true, "\(raise?.message ?? "")")
@@ -300,7 +303,8 @@ enum RESTScenarios {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("token").path
-        FileManager.default.createFile(atPath: file, contents: Data(garbage.utf8), attributes: [.posixPermissions: 0o600])
+        FileManager.default.createFile(
+            atPath: file, contents: Data(garbage.utf8), attributes: [.posixPermissions: 0o600])
         let source = SlurmJWTSource(file: file)
         #expect(try await source.token() == garbage)
         try Data("SLURM_JWT=\(try f.stack.token(for: "root"))\n".utf8).write(to: URL(fileURLWithPath: file))

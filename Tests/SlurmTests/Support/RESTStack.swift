@@ -35,7 +35,8 @@ struct RESTStack: Sendable {
         guard let url = values["SLURM_REST_URL"].flatMap(URL.init(string:)), let sacctmgr = values["SLURM_SACCTMGR"],
             let token = values["SLURM_TOKEN_CMD"]
         else {
-            return .failure(StackMissing(reason: "\(folder)/stack.env lacks SLURM_REST_URL, SLURM_SACCTMGR or SLURM_TOKEN_CMD"))
+            return .failure(
+                StackMissing(reason: "\(folder)/stack.env lacks SLURM_REST_URL, SLURM_SACCTMGR or SLURM_TOKEN_CMD"))
         }
         return .success(
             RESTStack(
@@ -79,7 +80,8 @@ struct RESTStack: Sendable {
         _ = try? run(sacctmgrPath, arguments)
     }
 
-    private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

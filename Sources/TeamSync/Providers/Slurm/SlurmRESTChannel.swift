@@ -162,8 +162,10 @@ public struct SlurmRESTChannel: SlurmAccounting {
     private func userAssociationRecords(_ users: Set<String>, onCluster: Bool) async throws -> [SlurmRESTJSON] {
         var query = "user=\(Self.encodedList(users.sorted()))"
         if onCluster { query += "&cluster=\(Self.encoded(cluster))" }
-        return try await getList("associations/", query: query, key: "associations", action: "GET associations of users")
-            .filter { !onCluster || SlurmRESTWire.text($0["cluster"]) == cluster }
+        return try await getList(
+            "associations/", query: query, key: "associations", action: "GET associations of users"
+        )
+        .filter { !onCluster || SlurmRESTWire.text($0["cluster"]) == cluster }
     }
 
     public func usage(account: String, from start: Date, to end: Date) async throws -> SlurmUsage? {
@@ -194,7 +196,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
         let additions = users.map {
             SlurmNewAssociation(
                 user: $0.user.lowercased(), qos: $0.qos.map { $0.lowercased() },
-                grpTRESMins: Dictionary($0.grpTRESMins.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }))
+                grpTRESMins: Dictionary(
+                    $0.grpTRESMins.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }))
         }
         guard !additions.isEmpty else { return }
         if version.isLegacy {
@@ -255,7 +258,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
         guard rows.contains(where: SlurmRESTWire.isAccountRow) else {
             throw SlurmError(.notFound, "account \(account) does not exist on cluster \(cluster)")
         }
-        let present = Set(rows.filter { SlurmRESTWire.text($0["partition"]).isEmpty }.map { SlurmRESTWire.text($0["user"]) })
+        let present = Set(
+            rows.filter { SlurmRESTWire.text($0["partition"]).isEmpty }.map { SlurmRESTWire.text($0["user"]) })
         let known = Set(userList.map { SlurmRESTWire.text($0["user"]) })
         let missing = additions.filter { !present.contains($0.user) }
         guard !missing.isEmpty else { return }
@@ -349,7 +353,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
             // 22.05 ignores `default.account` in POST users/; `is_default: 1` (not `true`) on the association works,
             // sent with every set TRES list like any other modify (§4, §9.1).
             let body = SlurmRESTWire.legacyModifyBody(
-                record: record, cluster: cluster, grpTRESMins: SlurmRESTWire.tresLimits(
+                record: record, cluster: cluster,
+                grpTRESMins: SlurmRESTWire.tresLimits(
                     record.value(at: SlurmRESTWire.grpTRESMinsPath)),
                 qos: nil, extra: ["is_default": 1])
             let action = "POST associations/ (is_default for \(member) in \(name))"
@@ -448,8 +453,10 @@ public struct SlurmRESTChannel: SlurmAccounting {
     private func associationRecords(account: String, users: [String]?) async throws -> [SlurmRESTJSON] {
         var query = "account=\(Self.encoded(account))&cluster=\(Self.encoded(cluster))"
         if let users, !users.isEmpty { query += "&user=\(Self.encodedList(users))" }
-        return try await getList("associations/", query: query, key: "associations", action: "GET associations of \(account)")
-            .filter { SlurmRESTWire.text($0["account"]) == account && SlurmRESTWire.text($0["cluster"]) == cluster }
+        return try await getList(
+            "associations/", query: query, key: "associations", action: "GET associations of \(account)"
+        )
+        .filter { SlurmRESTWire.text($0["account"]) == account && SlurmRESTWire.text($0["cluster"]) == cluster }
     }
 
     /// One association (partition ""): the account's own when `user` is empty.
@@ -464,7 +471,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
         let flags = version.isLegacy ? "" : "with_assocs"
         let list: [SlurmRESTJSON]
         if names.count == 1, let only = names.first {
-            list = try await getList("user/\(Self.encoded(only))", query: flags, key: "users", action: "GET user/\(only)")
+            list = try await getList(
+                "user/\(Self.encoded(only))", query: flags, key: "users", action: "GET user/\(only)")
         } else {
             list = try await getList("users/", query: flags, key: "users", action: "GET users/")
         }
@@ -559,6 +567,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     private static func show(_ limits: [String: Int64]) -> String {
-        limits.isEmpty ? "none" : limits.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        limits.isEmpty
+            ? "none" : limits.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 }

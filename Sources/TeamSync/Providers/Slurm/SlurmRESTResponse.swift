@@ -63,7 +63,8 @@ extension SlurmRESTResponse {
     /// `POST associations/ (alice in proj1)`; `actor` the X-SLURM-USER-NAME sent.
     func error(action: String, actor: String, endpoint: String) -> SlurmError {
         let numbers = errors.compactMap(\.number)
-        let slurmWords = errors.isEmpty ? (text.isEmpty ? "no details" : text) : errors.map(\.text).joined(separator: "; ")
+        let slurmWords =
+            errors.isEmpty ? (text.isEmpty ? "no details" : text) : errors.map(\.text).joined(separator: "; ")
         let said = "slurmrestd answered HTTP \(status) to \(action)"
 
         // Authentication: no or malformed header (401), a token slurmdbd refuses (24.11: 502 + 7000 "authentication
@@ -94,7 +95,8 @@ extension SlurmRESTResponse {
             return words.localizedCaseInsensitiveContains("qos")
         }
         if numbers.contains(2066) || qosParseFailure {
-            return SlurmError(.unknownQOS, "\(said): a QOS name Slurm does not know (\(slurmWords))", errorNumbers: numbers)
+            return SlurmError(
+                .unknownQOS, "\(said): a QOS name Slurm does not know (\(slurmWords))", errorNumbers: numbers)
         }
         if numbers.contains(7009) {
             return SlurmError(

@@ -18,8 +18,11 @@ public enum SlurmRESTVersion: String, Sendable, Hashable, CaseIterable, Codable,
     /// Parses a version as a user writes it: `v0.0.41`, `0.0.41`, `dbv0.0.38`, `v0.0.38`.
     public init?(apiVersion text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let bare = trimmed.hasPrefix("dbv") ? String(trimmed.dropFirst(3)) : trimmed.hasPrefix("v")
-            ? String(trimmed.dropFirst()) : trimmed
+        let bare =
+            trimmed.hasPrefix("dbv")
+            ? String(trimmed.dropFirst(3))
+            : trimmed.hasPrefix("v")
+                ? String(trimmed.dropFirst()) : trimmed
         switch bare {
         case "0.0.38": self = .dbv0_0_38
         case "0.0.40": self = .v0_0_40

@@ -133,7 +133,10 @@ enum SlurmRESTWire {
         extra: [String: SlurmRESTJSON] = [:]
     ) -> SlurmRESTJSON {
         var body: SlurmRESTJSON = .object(
-            ["account": .string(text(record["account"])), "cluster": .string(cluster), "user": .string(text(record["user"]))]
+            [
+                "account": .string(text(record["account"])), "cluster": .string(cluster),
+                "user": .string(text(record["user"])),
+            ]
         )
         if let partition = record["partition"]?.string, !partition.isEmpty {
             body = body.setting("partition", to: .string(partition))
