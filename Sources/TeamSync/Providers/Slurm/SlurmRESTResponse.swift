@@ -82,7 +82,10 @@ extension SlurmRESTResponse {
                     + "slurmrestd you mean",
                 errorNumbers: numbers)
         }
-        if status == 502 || status == 503 || status == 504 {
+        // slurmdbd down or restarting: 502/504 on 24.11; 22.05 answers 500 with 7000 "Failed connecting to slurmdbd"
+        // or the socket's errno (111 connection refused, 11 try again, 104 reset).
+        let unreachable = [7000, 111, 11, 104].contains { numbers.contains($0) }
+        if status == 502 || status == 503 || status == 504 || unreachable {
             return SlurmError(
                 .unavailable,
                 "\(said): slurmrestd could not reach slurmdbd (\(slurmWords)); a write may or may not have taken effect",
