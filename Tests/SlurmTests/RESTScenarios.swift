@@ -341,16 +341,36 @@ enum RESTScenarios {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("usage")
         defer { f.removeAccount(account) }
-        try f.sacctmgrAddUsers([f.alice], to: account)
-        let end = Date()
-        let usage = try await f.root.usage(account: account, from: end.addingTimeInterval(-30 * 86400), to: end)
+        try f.sacctmgrAddUsers([f.alice, "bob"], to: account)
+        // Yesterday (UTC), as slurmdbd's rollup would have written it: 36000 CPU-seconds and 7200 GPU-seconds for
+        // alice, in the hour, day and month tables of her association only.
+        let day = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86400).rounded(.down) * 86400 - 86400)
+        let dayText = String(SlurmRESTChannel.slurmTime(day).prefix(10))
+        if !f.api.isLegacy {
+            let c = f.cluster
+            try f.stack.sql(
+                """
+                SET @id := (SELECT id_assoc FROM \(c)_assoc_table WHERE user='\(f.alice)' AND acct='\(account)'
+                  AND deleted=0 AND `partition`='');
+                SET @gpu := (SELECT id FROM tres_table WHERE type='gres' AND name='gpu');
+                SET @d := UNIX_TIMESTAMP('\(dayText) 00:00:00'), @now := UNIX_TIMESTAMP();
+                SET @m := UNIX_TIMESTAMP(CONCAT(DATE_FORMAT('\(dayText)','%Y-%m-01'),' 00:00:00'));
+                INSERT INTO \(c)_assoc_usage_hour_table (creation_time, mod_time, deleted, id, id_tres, time_start,
+                  alloc_secs) VALUES (@now,@now,0,@id,1,@d+36000,36000), (@now,@now,0,@id,@gpu,@d+36000,7200);
+                INSERT INTO \(c)_assoc_usage_day_table (creation_time, mod_time, deleted, id, id_tres, time_start,
+                  alloc_secs) VALUES (@now,@now,0,@id,1,@d,36000), (@now,@now,0,@id,@gpu,@d,7200);
+                INSERT INTO \(c)_assoc_usage_month_table (creation_time, mod_time, deleted, id, id_tres, time_start,
+                  alloc_secs) VALUES (@now,@now,0,@id,1,@m,36000), (@now,@now,0,@id,@gpu,@m,7200);
+                """)
+        }
+        let usage = try await f.root.usage(account: account, from: day, to: day.addingTimeInterval(86400))
         if f.api.isLegacy {
             #expect(usage == nil)
         } else {
             let found = try #require(usage)
-            // A fresh account has used nothing.
-            #expect(found.account.values.allSatisfy { $0 == 0 })
-            #expect(found.users.values.allSatisfy { $0.values.allSatisfy { $0 == 0 } })
+            #expect(found.users[f.alice] == ["cpu": 600, "gres/gpu": 120])
+            #expect((found.users["bob"] ?? [:]).values.allSatisfy { $0 == 0 })
+            #expect(found.account["cpu"] == 600)
         }
     }
 }

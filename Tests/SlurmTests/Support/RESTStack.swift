@@ -14,6 +14,8 @@ struct RESTStack: Sendable {
     let restURL: URL
     let sacctmgrPath: String
     let tokenCommand: String
+    /// MariaDB on the stack's accounting database (SQL on standard input), when the stack offers it.
+    let sqlPath: String?
 
     static var directory: String {
         ProcessInfo.processInfo.environment["TEAMCTL_SLURM_DIR"] ?? "/var/tmp/teamctl-slurm"
@@ -41,7 +43,7 @@ struct RESTStack: Sendable {
         return .success(
             RESTStack(
                 slurmVersion: version, cluster: values["SLURM_CLUSTER"] ?? "test", restURL: url,
-                sacctmgrPath: sacctmgr, tokenCommand: token))
+                sacctmgrPath: sacctmgr, tokenCommand: token, sqlPath: values["SLURM_SQL"]))
     }
 
     /// Whether the tests of this stack should run: always under CI (where a missing stack is a failure), else only
@@ -80,8 +82,16 @@ struct RESTStack: Sendable {
         _ = try? run(sacctmgrPath, arguments)
     }
 
-    private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String
-    {
+    /// Runs SQL on the stack's accounting database.
+    @discardableResult
+    func sql(_ statements: String) throws -> String {
+        guard let sqlPath else { throw StackMissing(reason: "the stack's stack.env has no SLURM_SQL") }
+        return try run(sqlPath, [], input: statements)
+    }
+
+    private func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -91,7 +101,13 @@ struct RESTStack: Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
