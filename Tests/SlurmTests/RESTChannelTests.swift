@@ -4,7 +4,7 @@ import Testing
 @testable import TeamSync
 
 /// `SlurmRESTChannel` against Slurm 24.11's slurmrestd, once per data_parser version it serves. Skipped (with the
-/// reason) when the stack is not up, unless `CI` is set, where a missing stack fails.
+/// reason) when the stack is not up, unless `TEAMCTL_SLURM_REQUIRED` is set, where a missing stack fails.
 @Suite(
     "slurmrestd on Slurm 24.11", .serialized,
     .enabled("the Slurm 24.11 stack is not up: run scripts/slurm-stack up 24.11") {
@@ -76,7 +76,7 @@ struct REST2411Tests {
 }
 
 /// `SlurmRESTChannel` against Slurm 22.05's slurmrestd (`openapi/dbv0.0.38`). Skipped (with the reason) when the
-/// stack is not up, unless `CI` is set, where a missing stack fails.
+/// stack is not up, unless `TEAMCTL_SLURM_REQUIRED` is set, where a missing stack fails.
 @Suite(
     "slurmrestd on Slurm 22.05", .serialized,
     .enabled("the Slurm 22.05 stack is not up: run scripts/slurm-stack up 22.05") {

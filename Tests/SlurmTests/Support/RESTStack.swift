@@ -46,10 +46,10 @@ struct RESTStack: Sendable {
                 sacctmgrPath: sacctmgr, tokenCommand: token, sqlPath: values["SLURM_SQL"]))
     }
 
-    /// Whether the tests of this stack should run: always under CI (where a missing stack is a failure), else only
-    /// when the stack is up and slurmrestd answers.
+    /// Whether the tests of this stack should run: always when `TEAMCTL_SLURM_REQUIRED` is set (whatever started the
+    /// stacks, e.g. CI; a missing stack is then a failure), else only when the stack is up and slurmrestd answers.
     static func shouldRun(_ version: String) async -> Bool {
-        if ProcessInfo.processInfo.environment["CI"] != nil { return true }
+        if !(ProcessInfo.processInfo.environment["TEAMCTL_SLURM_REQUIRED"] ?? "").isEmpty { return true }
         guard case .success(let stack) = load(version) else { return false }
         return await stack.isReachable()
     }

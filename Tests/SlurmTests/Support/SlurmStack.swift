@@ -1,12 +1,16 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Testing
 
 /// A real Slurm accounting stack (munge, MariaDB, slurmdbd, slurmrestd on loopback) started by
 /// `scripts/slurm-stack up VERSION`, as described by `$TEAMCTL_SLURM_DIR/VERSION/stack.env`.
 ///
-/// Tests take their versions from ``testedVersions``: the stacks that are up, or, when the environment variable `CI`
-/// is set, every version, so that a stack CI failed to start fails the tests (``require(_:)`` throws) instead of
-/// skipping them. Use ``enabled`` on the suite: without CI and without any stack it skips, saying how to start one.
+/// Tests take their versions from ``testedVersions``: the stacks that are up (their `ready` file written and slurmdbd
+/// listening), or, when the environment variable `TEAMCTL_SLURM_REQUIRED` is set (by whatever started the stacks,
+/// e.g. CI), every version, so that a stack that failed to start fails the tests (``require(_:)`` throws) instead of
+/// skipping them. Use ``enabled`` on the suite: otherwise, without any stack up, it skips, saying how to start one.
 struct SlurmStack: Sendable, CustomTestStringConvertible {
     /// Every version the project tests against.
     static let versions = ["22.05", "24.11"]
@@ -35,7 +39,25 @@ struct SlurmStack: Sendable, CustomTestStringConvertible {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["TEAMCTL_SLURM_DIR"] ?? "/var/tmp/teamctl-slurm")
     }
 
-    static var isCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+    /// Whether a missing stack is a failure rather than a reason to skip (`TEAMCTL_SLURM_REQUIRED` set).
+    static var isCI: Bool { !(ProcessInfo.processInfo.environment["TEAMCTL_SLURM_REQUIRED"] ?? "").isEmpty }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port` (a stack left `ready` by a machine's earlier
+    /// run has no daemons once that run's processes are gone).
+    static func isListening(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
 
     /// The versions whose stack is up (its `ready` file and stack.env exist).
     static var upVersions: [String] { versions.filter { load($0) != nil } }
@@ -62,7 +84,8 @@ struct SlurmStack: Sendable, CustomTestStringConvertible {
             values[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
         guard let sacctmgr = values["SLURM_SACCTMGR"], let token = values["SLURM_TOKEN_CMD"],
-            let rest = values["SLURM_REST_URL"].flatMap(URL.init(string:))
+            let rest = values["SLURM_REST_URL"].flatMap(URL.init(string:)),
+            isListening(port: Int(values["SLURM_DBD_PORT"] ?? "") ?? (version == "22.05" ? 6819 : 6829))
         else { return nil }
         return SlurmStack(
             version: values["SLURM_VERSION"] ?? version, cluster: values["SLURM_CLUSTER"] ?? "test", restURL: rest,
