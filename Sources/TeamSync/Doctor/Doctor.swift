@@ -145,7 +145,7 @@ public struct Doctor: Sendable {
             ancestor = (ancestor as NSString).deletingLastPathComponent
         }
         if ancestor.isEmpty { ancestor = FileManager.default.currentDirectoryPath }
-        FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory)
         guard isDirectory.boolValue, access(ancestor, W_OK | X_OK) == 0 else {
             return DoctorCheck("cache", .failed, "cannot create \(path): \(ancestor) is not a writable folder; \(fix)")
         }
