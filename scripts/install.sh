@@ -49,10 +49,11 @@ fi
     echo "install.sh: the release in $release is damaged (SHA256SUMS); download it again" >&2
     exit 1
 }
-version="$("$release/bin/teamctl" --version | cut -d' ' -f1)" || {
+version_line="$("$release/bin/teamctl" --version 2>/dev/null)" || {
     echo "install.sh: $release/bin/teamctl does not run here; check the libraries it needs with: ldd $release/bin/teamctl" >&2
     exit 1
 }
+version="${version_line%% *}"
 
 mkdir -p "$prefix/bin" "$prefix/share"
 for program in teamctl teamctl-emulator; do
