@@ -173,13 +173,13 @@ _teamctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    validate|refresh|status|plan|apply|history|ack|usage|import|demo|help)
+    validate|refresh|status|plan|apply|history|ack|usage|import|demo|doctor|help)
         # Offer subcommand argument completions
         "_teamctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage import demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage import demo doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -551,6 +551,39 @@ _teamctl_demo() {
         return
         ;;
     '--today')
+        return
+        ;;
+    esac
+}
+
+_teamctl_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
+    __teamctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--profile')
+        return
+        ;;
+    '--api-url')
+        return
+        ;;
+    '--token-url')
+        return
+        ;;
+    '--client-id')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--cache')
+        return
+        ;;
+    '--concurrency')
         return
         ;;
     esac

@@ -60,13 +60,14 @@ _teamctl() {
             'usage:Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.'
             'import:Write a team manifest from what the facility shows now.'
             'demo:Run validate, refresh, plan, apply, a second plan and a usage report against a built-in emulator.'
+            'doctor:Check the config, key file, cache, facility and clock a first run needs; exit 1 on a problem.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        validate|refresh|status|plan|apply|history|ack|usage|import|demo|help)
+        validate|refresh|status|plan|apply|history|ack|usage|import|demo|doctor|help)
             "_teamctl_${words[1]}" && ret=0
             ;;
         esac
@@ -277,6 +278,24 @@ _teamctl_demo() {
         '--manifest[The team manifest to apply.]:manifest:'
         '--cache[Keep the cache here instead of a temporary folder (it is reused if it exists).]:cache:'
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_teamctl_doctor() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
+        '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
+        '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
+        '--client-id[The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).]:client-id:'
+        '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
+        '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
+        '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -8,7 +8,7 @@ struct TeamCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "teamctl",
         abstract: "Keep an HPC facility's view of your team in line with a manifest kept in git.",
-        version: TeamCtlVersion.current,
+        version: BuildInfo.versionLine,
         subcommands: [
             Validate.self,
             Refresh.self,
@@ -20,6 +20,7 @@ struct TeamCtl: AsyncParsableCommand {
             Usage.self,
             Import.self,
             Demo.self,
+            Doctor.self,
         ]
     )
 
@@ -71,5 +72,5 @@ struct TeamCtl: AsyncParsableCommand {
 
 /// The version `teamctl --version` prints and plans record.
 enum TeamCtlVersion {
-    static let current = "0.1.0"
+    static let current = BuildInfo.version
 }

@@ -97,12 +97,15 @@ struct CLIContractTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
-    @Test func versionPrintsTheVersion() async throws {
+    @Test func versionPrintsTheVersionTheCommitAndTheBuildDate() async throws {
         let run = try await TeamctlHarness.runAlone(["--version"])
         #expect(run.status == 0)
+        // `0.1.0 (commit unknown, built unknown)` from swift build; scripts/package stamps the real ones.
+        let line = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(
-            run.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3, "\(run.output)"
-        )
+            line.wholeMatch(
+                of: /[0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]+(-dirty)?|unknown), built ([0-9TZ:-]+|unknown)\)/)
+                != nil, "\(run.output)")
     }
 
     @Test func noArgumentsPrintsShortHelpNamingTheNextStep() async throws {

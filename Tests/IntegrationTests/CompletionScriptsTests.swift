@@ -21,7 +21,9 @@ struct CompletionScriptsTests {
         let page = try #require(
             try? String(contentsOfFile: path, encoding: .utf8), "\(path) is missing: run scripts/generate-docs")
         #expect(page.hasPrefix(".") || page.hasPrefix("'\\\""), "a roff document")
-        for command in ["validate", "refresh", "status", "plan", "apply", "history", "ack", "usage", "import", "demo"] {
+        for command in [
+            "validate", "refresh", "status", "plan", "apply", "history", "ack", "usage", "import", "demo", "doctor",
+        ] {
             #expect(page.contains(command), "the man page lacks \(command)")
         }
     }

@@ -13,7 +13,7 @@ struct Demo: AsyncParsableCommand {
             Starts the facility emulator on a free loopback port, seeded from examples/facility.yaml, with a \
             temporary cache, and runs the flow on examples/team.yaml exactly as the commands do. Nothing \
             outside the temporary folder is touched. Run it from the repository root, or pass --seed and \
-            --manifest.
+            --manifest; an installed release uses the examples it installed under PREFIX/share/teamctl.
             """)
 
     @Option(help: "The emulator's seed file.")
@@ -29,6 +29,24 @@ struct Demo: AsyncParsableCommand {
     var today: CalendarDay?
 
     func run() async throws {
+        var demo = self
+        demo.seed = Self.installedExample(seed)
+        demo.manifest = Self.installedExample(manifest)
+        try await demo.start()
+    }
+
+    /// An example the release tarball installs (`PREFIX/share/teamctl/examples/`, beside `PREFIX/bin`), used
+    /// when `path` is not under the working directory, so an installed `teamctl demo` runs from anywhere.
+    static func installedExample(_ path: String) -> String {
+        guard !FileManager.default.fileExists(atPath: path), path.hasPrefix("examples/"),
+            let executable = Bundle.main.executableURL?.resolvingSymlinksInPath()
+        else { return path }
+        let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/teamctl").appendingPathComponent(path).path
+        return FileManager.default.fileExists(atPath: installed) ? installed : path
+    }
+
+    private func start() async throws {
         _ = Terminal.loggingBootstrapped
         let color = Terminal.useColor
         func step(_ number: Int, _ title: String) {
