@@ -84,9 +84,9 @@ struct AuthIntegrationTests {
     }
 
     @Test func aTokenTheFacilityExpiredIsRenewedAfterThe401() async throws {
-        // Tokens live 3 s: long enough that a loaded machine still uses a fresh one before it expires (1 s was
+        // Tokens live 5 s: long enough that a loaded machine still uses a fresh one before it expires (1 s was
         // not, under parallel tests), short enough to wait out.
-        let server = try await RefreshFixture.start(tokenTTL: 3)
+        let server = try await RefreshFixture.start(tokenTTL: 5)
         defer { Task { await server.shutdown() } }
         let key = try KeyFile.read(
             file: try writeKey("\(RefreshFixture.clientId)\n\(TestKeys.primaryPrivatePEM)", name: "k.pem"))
@@ -97,7 +97,7 @@ struct AuthIntegrationTests {
             key: key, tokenURL: server.tokenURL, transport: transport, renewMargin: 0, now: { frozen })
         let client = SFAPIClient(apiBaseURL: server.apiBaseURL, transport: transport, tokens: tokens)
         _ = try await client.currentUser()
-        try await Task.sleep(nanoseconds: 3_500_000_000)
+        try await Task.sleep(nanoseconds: 5_500_000_000)
         #expect(try await client.currentUser().name == "alice")
         // The facility expired the token while the client still trusted it: at least one 401, and every
         // 401 is followed by a fresh token and the same read succeeding. (How many 401s depends on how

@@ -8,12 +8,12 @@ import Testing
 struct OldCacheTests {
     static let fixture = TeamctlHarness.repoPath("Tests/TeamSyncTests/Fixtures/release-0.1.0-cache")
 
-    /// A copy of the old cache in a fresh folder, and an environment that points teamctl at it (no facility).
-    static func copy() throws -> (cache: String, environment: [String: String]) {
+    /// A copy of the old cache in a fresh folder.
+    static func copy() throws -> String {
         let directory = try RefreshFixture.tempDirectory()
         let cache = directory + "/cache.sqlite"
         try FileManager.default.copyItem(atPath: fixture + "/cache.sqlite", toPath: cache)
-        return (cache, ["TEAMCTL_CACHE": cache])
+        return cache
     }
 
     static func run(_ arguments: [String], cache: String) async throws -> TeamctlRun {
@@ -23,7 +23,7 @@ struct OldCacheTests {
     }
 
     @Test func historyReadsAsTheOldReleaseShowedIt() async throws {
-        let (cache, _) = try Self.copy()
+        let cache = try Self.copy()
         let list = try await Self.run(["history"], cache: cache)
         #expect(list.status == 0, "\(list.output)")
         let expected = try String(contentsOfFile: Self.fixture + "/history.txt", encoding: .utf8)
@@ -35,7 +35,7 @@ struct OldCacheTests {
     }
 
     @Test func usageShowsTheSameHistoryAndFigures() async throws {
-        let (cache, _) = try Self.copy()
+        let cache = try Self.copy()
         let usage = try await Self.run(["usage", "--format", "json"], cache: cache)
         #expect(usage.status == 0, "\(usage.output)")
         func object(_ text: String) throws -> [String: Any] {
@@ -44,7 +44,10 @@ struct OldCacheTests {
         let old = try object(try String(contentsOfFile: Self.fixture + "/usage.json", encoding: .utf8))
         let new = try object(usage.stdout)
         for key in ["snapshotCount", "facility", "caller", "allocationYear"] {
-            #expect("\(new[key] ?? "-")" == "\(old[key] ?? "-")", "\(key)")
+            #expect(
+                NSDictionary(dictionary: ["v": new[key] ?? NSNull()])
+                    == NSDictionary(dictionary: ["v": old[key] ?? NSNull()]),
+                "\(key)")
         }
         let oldProjects = try #require(old["projects"] as? [[String: Any]])
         let newProjects = try #require(new["projects"] as? [[String: Any]])
@@ -67,23 +70,27 @@ struct OldCacheTests {
     }
 
     @Test func theMigrationCarriesTheFacilityIntoRunsAcknowledgementsAndSnapshots() async throws {
-        let (cache, _) = try Self.copy()
+        let cache = try Self.copy()
         // Any command opens (and so migrates) the cache.
         let list = try await Self.run(["history"], cache: cache)
         #expect(list.status == 0, "\(list.output)")
         let database = try DatabaseQueue(path: cache)
-        try await database.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT item_id FROM manual_ack") == [
-                "nersc/m4812/permissions/premium_qos/amorales"
-            ])
-            #expect(try String.fetchAll(db, sql: "SELECT DISTINCT facility FROM apply_run") == ["nersc"])
-            #expect(try String.fetchAll(db, sql: "SELECT DISTINCT provider FROM snapshot") == ["sfapi"])
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshot") == 9)
+        let (acks, facilities, providers, snapshots) = try await database.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT item_id FROM manual_ack"),
+                try String.fetchAll(db, sql: "SELECT DISTINCT facility FROM apply_run"),
+                try String.fetchAll(db, sql: "SELECT DISTINCT provider FROM snapshot"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshot")
+            )
         }
+        #expect(acks == ["nersc/m4812/permissions/premium_qos/amorales"])
+        #expect(facilities == ["nersc"])
+        #expect(providers == ["sfapi"])
+        #expect(snapshots == 9)
     }
 
     @Test func aPlanFromTheMigratedCacheHonoursTheOldAcknowledgement() async throws {
-        let (cache, _) = try Self.copy()
+        let cache = try Self.copy()
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
         let plan = try await harness.run(

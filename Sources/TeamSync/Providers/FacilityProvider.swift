@@ -22,10 +22,11 @@ public protocol FacilityProvider: Sendable {
     func statusReport() async throws -> FacilityStatusReport
     /// The username the credentials act as.
     func callerName() async throws -> String
-    /// Reads the facility for what the manifests need, stores it in the cache as a new snapshot (when a cache is
-    /// given) and returns the observed state.
+    /// Reads the facility for what the manifests need and stores it in the cache as a new snapshot (when a cache is
+    /// given); with `observe`, also returns the observed state (a plan needs it; `teamctl refresh` does not).
     func refresh(
-        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+        for manifests: [TeamManifest], cache: AccountCache?, observe: Bool,
+        progress: (@Sendable (RefreshProgress) -> Void)?
     ) async throws -> RefreshResult
     /// The observed state from the newest snapshot in the cache; throws when there is none or it lacks what the
     /// manifests need.
@@ -52,15 +53,24 @@ public struct ChangeAnswer: Sendable, Hashable {
 
 /// What a refresh read.
 public struct RefreshResult: Sendable, Hashable {
-    /// The observed state.
-    public var observed: ObservedState
+    /// The facility profile read.
+    public var facility: String
+    /// The username the credentials belong to.
+    public var caller: String
+    /// The cache's id of the new snapshot (0 when not stored).
+    public var snapshotID: Int64
     /// What was read, in the provider's words, e.g. `3 projects, 12 groups, 1 client`.
     public var summary: String
+    /// The observed state, when the refresh was asked for it.
+    public var observed: ObservedState?
 
     /// Creates a result.
-    public init(observed: ObservedState, summary: String) {
-        self.observed = observed
+    public init(facility: String, caller: String, snapshotID: Int64, summary: String, observed: ObservedState?) {
+        self.facility = facility
+        self.caller = caller
+        self.snapshotID = snapshotID
         self.summary = summary
+        self.observed = observed
     }
 }
 

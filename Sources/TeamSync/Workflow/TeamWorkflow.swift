@@ -31,12 +31,15 @@ public struct TeamWorkflow: Sendable {
     /// The back end.
     public var provider: any FacilityProvider { context.provider }
 
-    /// Reads the facility for the manifests and stores a new snapshot.
+    /// Reads the facility for the manifests and stores a new snapshot; with `observe`, also returns the observed
+    /// state.
     public func refresh(
-        for manifests: [LoadedManifest], progress: (@Sendable (RefreshProgress) -> Void)? = nil
+        for manifests: [LoadedManifest], observe: Bool = false,
+        progress: (@Sendable (RefreshProgress) -> Void)? = nil
     ) async throws -> RefreshResult {
         try context.requireCredentials()
-        return try await provider.refresh(for: manifests.map(\.manifest), cache: cache, progress: progress)
+        return try await provider.refresh(
+            for: manifests.map(\.manifest), cache: cache, observe: observe, progress: progress)
     }
 
     /// The observed state: fresh (reading the facility and storing a snapshot) or, with `refresh` false, from the
@@ -44,7 +47,9 @@ public struct TeamWorkflow: Sendable {
     public func observe(
         for manifests: [LoadedManifest], refresh: Bool, progress: (@Sendable (RefreshProgress) -> Void)? = nil
     ) async throws -> ObservedState {
-        if refresh { return try await self.refresh(for: manifests, progress: progress).observed }
+        if refresh, let observed = try await self.refresh(for: manifests, observe: true, progress: progress).observed {
+            return observed
+        }
         return try provider.cachedState(for: manifests.map(\.manifest), cache: cache)
     }
 

@@ -110,11 +110,11 @@ struct Demo: AsyncParsableCommand {
 
         step(2, "teamctl refresh -f \(manifest)")
         let started = Date()
-        let refreshed = try await workflow.refresh(for: manifests)
-        let snapshot = refreshed.observed
+        let refreshed = try await workflow.refresh(for: manifests, observe: true)
+        guard let snapshot = refreshed.observed else { throw CLIError("the refresh returned no observed state") }
         print(
-            "refreshed \(snapshot.facility) as \(snapshot.caller): \(refreshed.summary) in "
-                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s (snapshot \(snapshot.snapshotID))")
+            "refreshed \(refreshed.facility) as \(refreshed.caller): \(refreshed.summary) in "
+                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s (snapshot \(refreshed.snapshotID))")
 
         step(3, "teamctl plan -f \(manifest)")
         let plan = try await workflow.plan(manifests, against: snapshot, today: day)

@@ -37,10 +37,9 @@ struct Refresh: AsyncParsableCommand {
         }
         bar?.finish()
         let seconds = Date().timeIntervalSince(started)
-        let observed = result.observed
         print(
-            "refreshed \(observed.facility) as \(observed.caller): \(result.summary) in "
-                + "\(String(format: "%.1f", seconds)) s (snapshot \(observed.snapshotID))")
+            "refreshed \(result.facility) as \(result.caller): \(result.summary) in "
+                + "\(String(format: "%.1f", seconds)) s (snapshot \(result.snapshotID))")
     }
 }
 

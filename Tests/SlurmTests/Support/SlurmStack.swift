@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Testing
 
 /// A real Slurm accounting stack (munge, MariaDB, slurmdbd, slurmrestd on loopback) started by
 /// `scripts/slurm-stack up VERSION`, as described by `$TEAMCTL_SLURM_DIR/VERSION/stack.env`.

@@ -108,7 +108,8 @@ struct FakeProvider: FacilityProvider {
     func callerName() async throws -> String { "pi1" }
 
     func refresh(
-        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+        for manifests: [TeamManifest], cache: AccountCache?, observe: Bool,
+        progress: (@Sendable (RefreshProgress) -> Void)?
     ) async throws -> RefreshResult {
         throw FakeRejection(answer: "the fake provider does not refresh")
     }

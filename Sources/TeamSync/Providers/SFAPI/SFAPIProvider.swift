@@ -64,7 +64,8 @@ public struct SFAPIProvider: FacilityProvider {
     public func callerName() async throws -> String { try await client.currentUser().name }
 
     public func refresh(
-        for manifests: [TeamManifest], cache: AccountCache?, progress: (@Sendable (RefreshProgress) -> Void)?
+        for manifests: [TeamManifest], cache: AccountCache?, observe: Bool,
+        progress: (@Sendable (RefreshProgress) -> Void)?
     ) async throws -> RefreshResult {
         let snapshot = try await Refresher(client: client, cache: cache, progress: progress)
             .refresh(facility: facility, extraGroups: Self.groupNames(of: manifests))
@@ -75,7 +76,9 @@ public struct SFAPIProvider: FacilityProvider {
         if !snapshot.missingGroups.isEmpty {
             summary += " (\(snapshot.missingGroups.count) named group(s) do not exist yet)"
         }
-        return RefreshResult(observed: try observedState(of: snapshot, for: manifests, cache: cache), summary: summary)
+        return RefreshResult(
+            facility: snapshot.facility, caller: snapshot.caller, snapshotID: snapshot.id, summary: summary,
+            observed: observe ? try observedState(of: snapshot, for: manifests, cache: cache) : nil)
     }
 
     public func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState {
@@ -145,12 +148,18 @@ public struct SFAPIProvider: FacilityProvider {
         of snapshot: FacilitySnapshot, for manifests: [TeamManifest], formerMembers: [String: Set<String>] = [:],
         snapshotHash: String? = nil
     ) -> ObservedState {
+        // Only the groups the manifests govern (and the projects' default groups) are planned against; everyone in
+        // any group counts as known. Copying every group's members for nothing cost 40% of plan on 100,000 people.
+        var wanted: Set<String> = []
+        for manifest in manifests {
+            wanted.insert(manifest.project)
+            wanted.formUnion(manifest.groups.keys)
+        }
         var groups: [String: [String]] = [:]
         var known: Set<String> = [snapshot.caller]
         for (name, group) in snapshot.groups {
-            let members = group.memberNames
-            groups[name] = members
-            known.formUnion(members)
+            for user in group.users ?? [] { known.insert(user.name) }
+            if wanted.contains(name) { groups[name] = group.memberNames }
         }
         if let user = snapshot.user?.name { known.insert(user) }
         var projects: [String: ObservedProject] = [:]
