@@ -10,17 +10,17 @@ struct TeamCtl: AsyncParsableCommand {
         abstract: "Keep an HPC facility's view of your team in line with a manifest kept in git.",
         version: BuildInfo.versionLine,
         subcommands: [
-            Validate.self,
-            Refresh.self,
-            Status.self,
-            Plan.self,
-            Apply.self,
-            History.self,
-            Ack.self,
-            Usage.self,
-            Import.self,
-            Demo.self,
-            Doctor.self,
+            ValidateCommand.self,
+            RefreshCommand.self,
+            StatusCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
+            HistoryCommand.self,
+            AckCommand.self,
+            UsageCommand.self,
+            ImportCommand.self,
+            DemoCommand.self,
+            DoctorCommand.self,
         ]
     )
 

@@ -46,10 +46,10 @@ public struct UsageReport: Sendable, Codable, Hashable {
     public var warnings: [UsageWarning]
 
     /// The process exit code a command should end with: 4 when there is any warning, else 0.
-    public var exitCode: Int32 { warnings.isEmpty ? 0 : UsageReport.warningExitCode }
+    public var exitCode: Int32 { warnings.isEmpty ? ExitStatus.success : ExitStatus.usageAlert }
 
     /// The exit code for a report with warnings.
-    public static let warningExitCode: Int32 = 4
+    public static let warningExitCode: Int32 = ExitStatus.usageAlert
 }
 
 /// One project's allocation and usage.

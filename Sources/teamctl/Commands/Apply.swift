@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl apply`: makes the facility match the manifests, or applies a saved plan exactly.
-struct Apply: AsyncParsableCommand {
+struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Apply a plan: from manifests (-f), or exactly a saved plan file.",
@@ -61,7 +61,7 @@ struct Apply: AsyncParsableCommand {
         print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
         if !plan.refusals.isEmpty {
             for refusal in plan.refusals { Terminal.warn("error: \(refusal)") }
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
         if plan.changes.isEmpty {
             print(
@@ -82,6 +82,6 @@ struct Apply: AsyncParsableCommand {
             plan, saved: planFile != nil, ignoreStatus: ignoreStatus,
             concurrency: workflow.context.settings.concurrency)
         print(report.summaryText())
-        if report.failed { throw ExitCode(1) }
+        if report.failed { throw ExitCode(ExitStatus.failure) }
     }
 }

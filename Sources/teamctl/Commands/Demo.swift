@@ -5,7 +5,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl demo`: the whole main job against an in-process emulator, with nothing to configure.
-struct Demo: AsyncParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run validate, refresh, plan, apply, a second plan and a usage report against a built-in emulator.",

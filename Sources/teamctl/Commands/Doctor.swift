@@ -3,7 +3,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl doctor`: checks what a first run needs and says what to fix, one line each.
-struct Doctor: AsyncParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the config, key file, cache, facility and clock a first run needs; exit 1 on a problem.",

@@ -3,7 +3,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl history`: past applies and their changes, from the journal in the cache.
-struct History: AsyncParsableCommand {
+struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List past applies, or every recorded step of one (by run id or a unique prefix).")
@@ -51,37 +51,5 @@ struct History: AsyncParsableCommand {
                     String(run.planID.prefix(12)),
                 ].joined(separator: "  "))
         }
-    }
-}
-
-/// `teamctl ack`: marks manual items no refresh can verify (permissions, others' roles) as done.
-struct Ack: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ack",
-        abstract: "Mark unverifiable manual items (e.g. a permission granted in Iris) as done.",
-        discussion: """
-            The plan shows each such item's id. Once acknowledged, later plans leave it out. Items a refresh \
-            can check (roster, groups) are never silenced this way: they stay until the facility shows them done.
-            """)
-
-    @Argument(help: "Manual item ids, as the plan shows them.")
-    var items: [String]
-
-    @Option(help: "A note to keep with the acknowledgement (who did it, a ticket).")
-    var note: String?
-
-    @OptionGroup var connection: ConnectionOptions
-
-    func run() async throws {
-        _ = Terminal.loggingBootstrapped
-        let cache = try AccountCache(path: try connection.settings().cachePath)
-        try await SQLiteApplyJournal(dbWriter: cache.dbWriter).acknowledge(itemIDs: items, note: note)
-        print("acknowledged \(items.count) manual item(s)")
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

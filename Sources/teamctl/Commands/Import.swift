@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl import`: writes a manifest from the live state.
-struct Import: AsyncParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Write a team manifest from what the facility shows now.",

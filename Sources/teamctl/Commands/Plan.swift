@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl plan`: the difference between the manifests and the facility.
-struct Plan: AsyncParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what apply would change to make the facility match the manifests.",
@@ -50,8 +50,8 @@ struct Plan: AsyncParsableCommand {
         }
         if !plan.refusals.isEmpty {
             for refusal in plan.refusals { Terminal.warn("error: \(refusal)") }
-            throw ExitCode(1)
+            throw ExitCode(ExitStatus.failure)
         }
-        if detailedExitcode { throw ExitCode(PlanExitCode.detailed(plan)) }
+        if detailedExitcode { throw ExitCode(ExitStatus.detailed(plan)) }
     }
 }

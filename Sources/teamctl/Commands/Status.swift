@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl status`: the facility's systems, current outages, and whether the account system is up.
-struct Status: AsyncParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract:
@@ -13,8 +13,6 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     /// The exit code when the account system is not active.
-    static let accountSystemDown: Int32 = 3
-
     func run() async throws {
         let report = try await connection.makeContext().provider.statusReport()
         let width = max(6, report.systems.map(\.name.count).max() ?? 0)
@@ -31,13 +29,13 @@ struct Status: AsyncParsableCommand {
         }
         guard let account = report.accountSystem else {
             print("the account system (\(report.accountSystemName)) is not listed; account changes cannot be checked")
-            throw ExitCode(Self.accountSystemDown)
+            throw ExitCode(ExitStatus.accountSystemDown)
         }
         guard account.isActive else {
             print(
                 "the account system (\(account.name)) is \(account.state): \(report.accountSystemReason ?? "no reason given"); "
                     + "wait before applying changes")
-            throw ExitCode(Self.accountSystemDown)
+            throw ExitCode(ExitStatus.accountSystemDown)
         }
         print("the account system (\(account.name)) is active")
     }

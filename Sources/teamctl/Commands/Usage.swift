@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl usage`: allocation usage over time, from the snapshot history.
-struct Usage: AsyncParsableCommand {
+struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage",
         abstract: "Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.",

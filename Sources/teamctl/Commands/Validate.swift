@@ -4,7 +4,7 @@ import Foundation
 import TeamSync
 
 /// `teamctl validate PATH...`: checks team manifests and reports every problem at once.
-struct Validate: ParsableCommand {
+struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check team manifests and report every problem, with file, line and column.",
@@ -56,7 +56,7 @@ struct Validate: ParsableCommand {
             let data = try encoder.encode(report)
             print(String(decoding: data, as: UTF8.self))
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(ExitStatus.failure) }
     }
 }
 

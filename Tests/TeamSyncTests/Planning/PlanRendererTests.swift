@@ -139,18 +139,18 @@ struct PlanRendererTests {
         let text = PlanRenderer.text(plan, color: false)
         #expect(text.contains("  No changes to apply."))
         #expect(text.hasSuffix("No changes. The facility matches the manifests.\n"))
-        #expect(PlanExitCode.detailed(plan) == 0)
+        #expect(ExitStatus.detailed(plan) == 0)
     }
 
     @Test func detailedExitCodes() {
         let changes = Self.smallPlan()
-        #expect(PlanExitCode.detailed(changes) == 2)
+        #expect(ExitStatus.detailed(changes) == 2)
         var manualOnly = changes
         manualOnly.changes = []
-        #expect(PlanExitCode.detailed(manualOnly) == 3)
+        #expect(ExitStatus.detailed(manualOnly) == 3)
         var refused = changes
         refused.refusals = ["too many removals"]
-        #expect(PlanExitCode.detailed(refused) == 1)
+        #expect(ExitStatus.detailed(refused) == 1)
     }
 
     @Test func summaryLineCountsAndPluralises() {
