@@ -32,7 +32,7 @@ public struct ApplyRun: Sendable, Codable, Hashable {
     public var planID: String
     /// When the run started, seconds since 1970.
     public var startedAt: Double
-    /// The provider's name, e.g. `slurm`.
+    /// The provider's `name`.
     public var provider: String
     /// The facility profile the run wrote to, e.g. `nersc`.
     public var facility: String

@@ -77,7 +77,7 @@ public struct PlanBasis: Sendable, Codable, Hashable {
     public var fetchedAt: Double
     /// The facility profile name.
     public var facility: String
-    /// The back end the facility is reached through, e.g. `slurm`.
+    /// The back end the facility is reached through (its provider's `name`).
     public var provider: String
     /// The username the plan acts as.
     public var caller: String

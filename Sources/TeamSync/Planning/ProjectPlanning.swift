@@ -147,6 +147,23 @@ struct ProjectPlanning {
         return (Set(adds), treatment == .change && !(adds.isEmpty && removes.isEmpty))
     }
 
+    /// Those of `users` who may be taken out of `place`, sorted; protected users and the caller stay, each with a
+    /// warning.
+    private mutating func removable(_ users: Set<String>, from place: String) -> [String] {
+        var removes: [String] = []
+        for user in users.sorted() {
+            if let reason = keepReason(user) {
+                work.warnings.append(
+                    PlanWarning(
+                        kind: reason, project: project, subject: user,
+                        message: keptMessage(user, reason: reason, from: place)))
+            } else {
+                removes.append(user)
+            }
+        }
+        return removes
+    }
+
     /// Why `user` must not be removed, if they must not.
     private func keepReason(_ user: String) -> PlanWarning.Kind? {
         if protected.contains(user) { return .protectedKept }
@@ -212,17 +229,7 @@ struct ProjectPlanning {
         }
         let roster = Set(seen.members.keys)
         let adds = active.subtracting(roster).sorted()
-        var removes: [String] = []
-        for user in roster.subtracting(active).sorted() {
-            if let reason = keepReason(user) {
-                work.warnings.append(
-                    PlanWarning(
-                        kind: reason, project: project, subject: user,
-                        message: keptMessage(user, reason: reason, from: "project \(project)")))
-            } else {
-                removes.append(user)
-            }
-        }
+        let removes = removable(roster.subtracting(active), from: "project \(project)")
         if treatment == .change {
             if !adds.isEmpty { change(.addProjectMembers(usernames: adds), id: changeID("roster", "add")) }
             if !removes.isEmpty { change(.removeProjectMembers(usernames: removes), id: changeID("roster", "remove")) }
@@ -310,17 +317,7 @@ struct ProjectPlanning {
             }
             let current = seen.permissions[permission] ?? []
             let grants = desired.subtracting(current).sorted()
-            var revokes: [String] = []
-            for user in current.subtracting(desired).sorted() {
-                if let reason = keepReason(user) {
-                    work.warnings.append(
-                        PlanWarning(
-                            kind: reason, project: project, subject: user,
-                            message: keptMessage(user, reason: reason, from: "permission \(permission)")))
-                } else {
-                    revokes.append(user)
-                }
-            }
+            let revokes = removable(current.subtracting(desired), from: "permission \(permission)")
             if treatment == .change {
                 if !grants.isEmpty {
                     change(
