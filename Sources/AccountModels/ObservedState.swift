@@ -70,6 +70,12 @@ public struct ObservedProject: Sendable, Hashable {
     public var permissions: [String: Set<String>]
     /// Limits by subject (a username, or `""` for the project itself), then by resource.
     public var limits: [String: [LimitResource: LimitValue]]
+    /// The permissions someone added to the project holds from the start (Slurm: a new association inherits the
+    /// account's QOS list).
+    public var joinerPermissions: Set<String>
+    /// Members the provider cannot take out of the project, with why and what a person must do instead (e.g. the
+    /// project is their only account, and the back end needs them to keep one).
+    public var removalBlocked: [String: String]
     /// Whether the caller may change the project's groups and members; nil when unknown.
     public var callerCanManage: Bool?
     /// The caller's role in the project, when the provider shows it (for messages).
@@ -78,12 +84,15 @@ public struct ObservedProject: Sendable, Hashable {
     /// Creates an observed project.
     public init(
         members: [String: Role?] = [:], possibleMembers: Set<String> = [], permissions: [String: Set<String>] = [:],
-        limits: [String: [LimitResource: LimitValue]] = [:], callerCanManage: Bool? = nil, callerRole: Role? = nil
+        limits: [String: [LimitResource: LimitValue]] = [:], joinerPermissions: Set<String> = [],
+        removalBlocked: [String: String] = [:], callerCanManage: Bool? = nil, callerRole: Role? = nil
     ) {
+        self.joinerPermissions = joinerPermissions
         self.members = members
         self.possibleMembers = possibleMembers
         self.permissions = permissions
         self.limits = limits
+        self.removalBlocked = removalBlocked
         self.callerCanManage = callerCanManage
         self.callerRole = callerRole
     }
@@ -124,6 +133,15 @@ public enum ChangeTarget: Sendable, Hashable, Comparable {
         case ("permission", 3): self = .permission(project: parts[1], name: parts[2])
         case ("limits", 3): self = .limits(project: parts[1], subject: parts[2] == "-" ? "" : parts[2])
         default: return nil
+        }
+    }
+
+    /// The project a target belongs to; nil for a group (groups are the facility's, not a project's).
+    public var project: String? {
+        switch self {
+        case .group: return nil
+        case .roster(let project), .roles(let project), .permission(let project, _), .limits(let project, _):
+            return project
         }
     }
 

@@ -127,6 +127,15 @@ public struct Applier: Sendable {
         var grouping: [ChangeTarget: [PlannedChange]] = [:]
         for change in plan.changes { grouping[change.target, default: []].append(change) }
         let byTarget = grouping
+        // People this plan adds to a project (sent before, perhaps cut off by a crash) may already show in its other
+        // targets (a new Slurm association holds the account's QOS and the member role): that is not drift.
+        var joined: [String: Set<String>] = [:]
+        for change in plan.changes where confirmed.contains(change.id) || attempted.contains(change.id) {
+            if case .addProjectMembers(let names) = change.action {
+                joined[change.project, default: []].formUnion(names)
+            }
+        }
+        let joiners = joined
         let toCheck = byTarget.keys.sorted().filter { target in
             byTarget[target, default: []].contains { !confirmed.contains($0.id) }
         }
@@ -135,7 +144,7 @@ public struct Applier: Sendable {
                 let current = try await self.provider.read(target)
                 return Self.drift(
                     target: target, basis: plan.basis, changes: byTarget[target, default: []], confirmed: confirmed,
-                    attempted: attempted, current: current)
+                    attempted: attempted, current: current, joined: target.project.flatMap { joiners[$0] } ?? [])
             } catch {
                 return "\(describe(target)) could not be re-read (\(error))"
             }
@@ -150,7 +159,7 @@ public struct Applier: Sendable {
     /// is as expected.
     static func drift(
         target: ChangeTarget, basis: PlanBasis, changes: [PlannedChange], confirmed: Set<String>,
-        attempted: Set<String>, current: TargetState
+        attempted: Set<String>, current: TargetState, joined: Set<String> = []
     ) -> String? {
         var expected = basis.targets[target.key] ?? TargetState(exists: false)
         var mayExist = false
@@ -167,6 +176,10 @@ public struct Applier: Sendable {
         let name = describe(target)
         guard current.exists else { return expected.exists ? "\(name) no longer exists" : nil }
         if !expected.exists && !mayExist { return "\(name) now exists, but did not when the plan was made" }
+        // A roster's values are the joiners themselves: those must match the basis and its changes exactly.
+        if !joined.isEmpty, target != .roster(project: target.project ?? "") {
+            uncertain.formUnion(current.values.filter { joined.contains(String(PlannedChange.subject(of: $0))) })
+        }
         let added = current.values.subtracting(expected.values).subtracting(uncertain).sorted()
         let removed = expected.values.subtracting(current.values).subtracting(uncertain).sorted()
         guard !added.isEmpty || !removed.isEmpty else { return nil }

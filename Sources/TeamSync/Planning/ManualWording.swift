@@ -34,6 +34,8 @@ public struct ManualItemDraft: Sendable, Hashable {
     public var subject: String
     /// The group, permission or resource the item is about, when there is one.
     public var object: String?
+    /// The value wanted, when there is one (a role, a limit such as `500` or `unlimited`).
+    public var value: String?
     /// Whether a later refresh can show it done.
     public var verifiable: Bool
     /// Why, in words the planner knows (`membership ended 2026-10-31`, `not in the manifest`, `currently PI`).
@@ -42,8 +44,9 @@ public struct ManualItemDraft: Sendable, Hashable {
     /// Creates a draft.
     public init(
         facility: String, aspect: ProviderCapabilities.Aspect, operation: Operation, project: String,
-        subject: String, object: String? = nil, verifiable: Bool, reason: String? = nil
+        subject: String, object: String? = nil, value: String? = nil, verifiable: Bool, reason: String? = nil
     ) {
+        self.value = value
         self.facility = facility
         self.aspect = aspect
         self.operation = operation

@@ -22,6 +22,9 @@ struct ProjectPlanning {
     private let seen: ObservedProject
     private let protected: Set<String>
     private let active: Set<String>
+    /// Who the plan adds to and takes out of the project (when the roster is writable).
+    private var joining: Set<String> = []
+    private var leaving: Set<String> = []
 
     init(
         manifest: TeamManifest, observed: ObservedState, capabilities: ProviderCapabilities,
@@ -88,11 +91,12 @@ struct ProjectPlanning {
 
     private func draft(
         _ aspect: ProviderCapabilities.Aspect, _ operation: ManualItemDraft.Operation, subject: String,
-        object: String? = nil, reason: String? = nil
+        object: String? = nil, value: String? = nil, reason: String? = nil
     ) -> ManualItemDraft {
         ManualItemDraft(
             facility: facility, aspect: aspect, operation: operation, project: project, subject: subject,
-            object: object, verifiable: capabilities.treatment(of: aspect) == .verifiableItem, reason: reason)
+            object: object, value: value, verifiable: capabilities.treatment(of: aspect) != .acknowledgedItem,
+            reason: reason)
     }
 
     // MARK: Groups
@@ -229,8 +233,18 @@ struct ProjectPlanning {
         }
         let roster = Set(seen.members.keys)
         let adds = active.subtracting(roster).sorted()
-        let removes = removable(roster.subtracting(active), from: "project \(project)")
+        var removes = removable(roster.subtracting(active), from: "project \(project)")
         if treatment == .change {
+            // Those the provider cannot take out: a person does it, and a refresh shows it done.
+            for user in removes {
+                guard let why = seen.removalBlocked[user] else { continue }
+                item(
+                    draft(.roster, .remove, subject: user, reason: "\(removalReason(user)); \(why)"),
+                    id: changeID("roster", user, "remove"), action: "remove from project \(project)")
+            }
+            removes.removeAll { seen.removalBlocked[$0] != nil }
+            joining = Set(adds)
+            leaving = Set(removes)
             if !adds.isEmpty { change(.addProjectMembers(usernames: adds), id: changeID("roster", "add")) }
             if !removes.isEmpty { change(.removeProjectMembers(usernames: removes), id: changeID("roster", "remove")) }
         } else {
@@ -266,7 +280,8 @@ struct ProjectPlanning {
         let treatment = capabilities.treatment(of: .roles)
         var changesByRole: [Role: [String]] = [:]
         for (user, spec) in manifest.members.sorted(by: { $0.key < $1.key }) where active.contains(user) {
-            let wanted = wording.roleName(spec.role)
+            let role = capabilities.storedRole(spec.role)
+            let wanted = wording.roleName(role)
             // A member's current role: observed, or the default for someone the apply itself adds to the roster.
             let current: Role?
             if treatment == .acknowledgedItem {
@@ -277,21 +292,21 @@ struct ProjectPlanning {
                 current = capabilities.treatment(of: .roster) == .change ? .member : nil
             }
             guard let current else {
-                guard spec.role != .member else { continue }
-                var unknowable = draft(.roles, .setRole, subject: user, object: spec.role.rawValue)
+                guard role != .member else { continue }
+                var unknowable = draft(.roles, .setRole, subject: user, object: role.rawValue)
                 unknowable.verifiable = false
-                item(unknowable, id: changeID("roles", user, spec.role.rawValue), action: "set role \(wanted)")
+                item(unknowable, id: changeID("roles", user, role.rawValue), action: "set role \(wanted)")
                 continue
             }
-            guard current != spec.role else { continue }
-            if treatment == .change {
-                changesByRole[spec.role, default: []].append(user)
+            guard current != role else { continue }
+            if treatment == .change && !(role == .member && capabilities.restrictions.contains(.roleRemoval)) {
+                changesByRole[role, default: []].append(user)
             } else {
                 item(
                     draft(
-                        .roles, .setRole, subject: user, object: spec.role.rawValue,
+                        .roles, .setRole, subject: user, object: role.rawValue,
                         reason: "currently \(wording.roleName(current))"),
-                    id: changeID("roles", user, spec.role.rawValue), action: "set role \(wanted)")
+                    id: changeID("roles", user, role.rawValue), action: "set role \(wanted)")
             }
         }
         for (role, users) in changesByRole.sorted(by: { $0.key < $1.key }) {
@@ -315,7 +330,9 @@ struct ProjectPlanning {
                 }
                 continue
             }
-            let current = seen.permissions[permission] ?? []
+            // Those joining hold what joiners start with; those leaving lose everything with the project.
+            let current = (seen.permissions[permission] ?? [])
+                .union(seen.joinerPermissions.contains(permission) ? joining : []).subtracting(leaving)
             let grants = desired.subtracting(current).sorted()
             let revokes = removable(current.subtracting(desired), from: "permission \(permission)")
             if treatment == .change {
@@ -359,7 +376,7 @@ struct ProjectPlanning {
             for (resource, value) in limits.sorted(by: { $0.key < $1.key }) {
                 let who = subject.isEmpty ? "-" : subject
                 if treatment != .acknowledgedItem, current[resource] ?? .unlimited == value { continue }
-                if treatment == .change {
+                if treatment == .change && !(subject.isEmpty && capabilities.restrictions.contains(.projectLimits)) {
                     change(
                         .setLimit(subject: subject, resource: resource, value: value),
                         id: changeID("limits", who, resource.rawValue))
@@ -367,8 +384,8 @@ struct ProjectPlanning {
                     let reason = current[resource].map { "currently \($0)" } ?? "currently unlimited"
                     item(
                         draft(
-                            .limits, .setLimit, subject: subject, object: resource.rawValue,
-                            reason: treatment == .verifiableItem ? reason : nil),
+                            .limits, .setLimit, subject: subject, object: resource.rawValue, value: "\(value)",
+                            reason: treatment == .acknowledgedItem ? nil : reason),
                         id: changeID("limits", who, resource.rawValue, "\(value)"),
                         action: "set \(resource.rawValue) to \(value)"
                             + (subject.isEmpty ? " for project \(project)" : ""))
