@@ -95,6 +95,7 @@ extension AccountCache {
                         WHERE substr(manual_ack.item_id, 1, length(f.facility) + 1) = f.facility || '/');
                     """)
         }
+        registerPayloads(in: &migrator)
         return migrator
     }
 }

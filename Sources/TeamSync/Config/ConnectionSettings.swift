@@ -46,6 +46,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
     public var concurrency: Int
     /// An access token from `TEAMCTL_ACCESS_TOKEN`; never printed.
     public var accessToken: String?
+    /// The Slurm accounting settings, for a profile with `provider: slurm`; nil for SFAPI.
+    public var slurm: SlurmSettings?
 
     /// Settings given directly, e.g. for `teamctl demo` or tests against an emulator.
     public init(
@@ -63,7 +65,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "profile \(profile): api \(apiURL.absoluteString), token \(tokenURL.absoluteString), cache \(cachePath)"
+        if let slurm { return "profile \(profile): \(slurm), cache \(cachePath)" }
+        return "profile \(profile): api \(apiURL.absoluteString), token \(tokenURL.absoluteString), cache \(cachePath)"
             + (accessToken == nil ? "" : ", access token from TEAMCTL_ACCESS_TOKEN (not shown)")
     }
 
@@ -106,7 +109,16 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         } else {
             concurrency = profile.concurrency ?? defaultConcurrency
         }
-        return ConnectionSettings(
+        var slurm: SlurmSettings?
+        switch profile.provider?.lowercased() {
+        case nil, "sfapi": break
+        case "slurm":
+            slurm = try SlurmSettings(profile: profile, name: profileName, configPath: configPath, home: home)
+        case let other?:
+            throw ConfigError.invalidValue(
+                setting: "profiles.\(profileName).provider in \(configPath)", value: other, expected: "sfapi or slurm")
+        }
+        var settings = ConnectionSettings(
             profile: profileName,
             apiURL: try checkedURL(apiText, setting: "the API URL (--api-url)"),
             tokenURL: try checkedURL(tokenText, setting: "the token URL (--token-url)"),
@@ -115,6 +127,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             cachePath: KeyFile.expandTilde(cache, home: home),
             concurrency: concurrency,
             accessToken: env("TEAMCTL_ACCESS_TOKEN"))
+        settings.slurm = slurm
+        return settings
     }
 
     /// Parses a URL and refuses plain `http://` to anything but loopback (127.0.0.0/8, localhost, ::1).
@@ -137,5 +151,70 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
         return octets[0] == "127"
+    }
+}
+
+/// Where and how teamctl reaches a Slurm accounting database: slurmrestd (`url`) or the local sacctmgr
+/// (`sacctmgr`), or both (slurmrestd, with sacctmgr for what its version cannot do).
+public struct SlurmSettings: Sendable, Hashable, CustomStringConvertible {
+    /// The cluster every call acts on.
+    public var cluster: String
+    /// slurmrestd's base URL.
+    public var url: URL?
+    /// The user slurmrestd acts as, and the caller's name; nil: the Unix user.
+    public var user: String?
+    /// The JWT file (mode 0600); nil: `SLURM_JWT`.
+    public var tokenFile: String?
+    /// The REST version to speak; nil: detected.
+    public var apiVersion: SlurmRESTVersion?
+    /// The sacctmgr executable.
+    public var sacctmgr: String?
+
+    /// Creates settings directly.
+    public init(
+        cluster: String, url: URL? = nil, user: String? = nil, tokenFile: String? = nil,
+        apiVersion: SlurmRESTVersion? = nil, sacctmgr: String? = nil
+    ) {
+        self.cluster = cluster
+        self.url = url
+        self.user = user
+        self.tokenFile = tokenFile
+        self.apiVersion = apiVersion
+        self.sacctmgr = sacctmgr
+    }
+
+    /// Reads a `provider: slurm` profile, saying which key to fix when one is missing or wrong.
+    init(profile: TeamctlConfig.Profile, name: String, configPath: String, home: String) throws {
+        func key(_ key: String) -> String { "profiles.\(name).\(key) in \(configPath)" }
+        guard let cluster = profile.cluster?.trimmingCharacters(in: .whitespaces), !cluster.isEmpty else {
+            throw ConfigError.invalidValue(
+                setting: key("cluster"), value: "", expected: "the Slurm cluster name (sacctmgr show cluster)")
+        }
+        guard profile.url != nil || profile.sacctmgr != nil else {
+            throw ConfigError.invalidValue(
+                setting: key("url") + " or " + key("sacctmgr"), value: "",
+                expected: "slurmrestd's URL, or the path of sacctmgr")
+        }
+        self.cluster = cluster.lowercased()
+        self.url = try profile.url.map { try ConnectionSettings.checkedURL($0, setting: key("url")) }
+        self.user = profile.user
+        self.tokenFile = profile.token_file.map { KeyFile.expandTilde($0, home: home) }
+        if let text = profile.api_version {
+            guard let version = SlurmRESTVersion(apiVersion: text) else {
+                throw ConfigError.invalidValue(
+                    setting: key("api_version"), value: text,
+                    expected: SlurmRESTVersion.newestFirst.map(\.rawValue).joined(separator: ", "))
+            }
+            self.apiVersion = version
+        }
+        self.sacctmgr = profile.sacctmgr.map { KeyFile.expandTilde($0, home: home) }
+    }
+
+    public var description: String {
+        var parts = ["slurm cluster \(cluster)"]
+        if let url { parts.append("slurmrestd \(url.absoluteString)" + (apiVersion.map { " \($0.rawValue)" } ?? "")) }
+        if let sacctmgr { parts.append("sacctmgr \(sacctmgr)") }
+        if let tokenFile { parts.append("token file \(tokenFile) (not shown)") }
+        return parts.joined(separator: ", ")
     }
 }

@@ -14,6 +14,17 @@ import Yams
 ///     key: ~/.superfacility/teamctl.pem
 ///     cache: ~/.local/share/teamctl/cache.sqlite
 ///     concurrency: 8
+///   frontier:                   # Slurm accounting over slurmrestd
+///     provider: slurm
+///     cluster: frontier
+///     url: https://slurmrestd.example.org
+///     user: pat
+///     token_file: ~/.slurm/jwt
+///     api_version: v0.0.41      # optional; detected when absent
+///   frontier-cli:               # Slurm accounting over the local sacctmgr
+///     provider: slurm
+///     cluster: frontier
+///     sacctmgr: /usr/bin/sacctmgr
 /// ```
 /// A manifest's `facility:` names a profile.
 public struct TeamctlConfig: Sendable, Hashable, Codable {
@@ -25,11 +36,27 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
         public var key: String?
         public var cache: String?
         public var concurrency: Int?
+        /// The back end: `sfapi` (when absent) or `slurm`.
+        public var provider: String?
+        /// Slurm: the cluster name.
+        public var cluster: String?
+        /// Slurm: slurmrestd's base URL (the REST channel).
+        public var url: String?
+        /// Slurm: the user name sent to slurmrestd (and named as the caller); default: the Unix user.
+        public var user: String?
+        /// Slurm: a file (mode 0600) holding slurmrestd's JWT; when absent, `SLURM_JWT`.
+        public var token_file: String?
+        /// Slurm: the REST data_parser version, e.g. `v0.0.41`; default: detected from the server.
+        public var api_version: String?
+        /// Slurm: the sacctmgr executable (the sacctmgr channel), or a wrapper that behaves as it.
+        public var sacctmgr: String?
 
         /// Creates a profile.
         public init(
             api_url: String? = nil, token_url: String? = nil, client_id: String? = nil, key: String? = nil,
-            cache: String? = nil, concurrency: Int? = nil
+            cache: String? = nil, concurrency: Int? = nil, provider: String? = nil, cluster: String? = nil,
+            url: String? = nil, user: String? = nil, token_file: String? = nil, api_version: String? = nil,
+            sacctmgr: String? = nil
         ) {
             self.api_url = api_url
             self.token_url = token_url
@@ -37,6 +64,13 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
             self.key = key
             self.cache = cache
             self.concurrency = concurrency
+            self.provider = provider
+            self.cluster = cluster
+            self.url = url
+            self.user = user
+            self.token_file = token_file
+            self.api_version = api_version
+            self.sacctmgr = sacctmgr
         }
     }
 

@@ -15,8 +15,9 @@ public struct TeamctlContext: Sendable {
     /// transport refuses any write that would get through anyway.
     public let dryRun: Bool
 
-    /// The back end for this profile, from ``ProviderFactory``.
-    public var provider: any FacilityProvider { ProviderFactory.provider(for: self) }
+    /// The back end for this profile, from ``ProviderFactory``; made once, so what it learns on first contact
+    /// (slurmrestd's version) holds for the whole run.
+    public let provider: any FacilityProvider
 
     /// Builds the live context. Credentials: `TEAMCTL_ACCESS_TOKEN`, else a client key (file given, or
     /// looked up in `~/.superfacility/` as the Python client does). Missing credentials are not an error
@@ -49,8 +50,15 @@ public struct TeamctlContext: Sendable {
                 tokens = UnavailableTokenSource(reason: wrapped)
             }
         }
+        let client = SFAPIClient(apiBaseURL: settings.apiURL, transport: transport, tokens: tokens, retry: retry)
+        self.client = client
+        if settings.slurm != nil {
+            // Slurm's credentials are checked on first contact (a token file, SLURM_JWT, or munge for sacctmgr).
+            problem = nil
+        }
         self.credentialsProblem = problem
-        self.client = SFAPIClient(apiBaseURL: settings.apiURL, transport: transport, tokens: tokens, retry: retry)
+        self.provider = ProviderFactory.provider(
+            settings: settings, client: client, transport: transport, dryRun: dryRun)
     }
 
     /// Throws the reason there are no credentials, if there are none.

@@ -27,13 +27,13 @@ public struct SacctmgrChannel: SlurmAccounting {
     ///   - description: How messages name the channel; by default `sacctmgr` and its path.
     public init(
         sacctmgr: String, sreport: String? = nil, cluster: String, environment: [String: String] = [:],
-        timeout: Duration = .seconds(60), description: String? = nil
+        timeout: Duration = .seconds(60), description: String? = nil, refusesWrites: Bool = false
     ) {
         self.sacctmgr = sacctmgr
         self.sreport =
             sreport ?? URL(fileURLWithPath: sacctmgr).deletingLastPathComponent().appendingPathComponent("sreport").path
         self.cluster = cluster.lowercased()
-        self.process = SacctmgrProcess(environment: environment, timeout: timeout)
+        self.process = SacctmgrProcess(environment: environment, timeout: timeout, refusesWrites: refusesWrites)
         self.channelDescription = description ?? "sacctmgr (\(sacctmgr))"
     }
 

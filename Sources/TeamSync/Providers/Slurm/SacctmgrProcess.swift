@@ -19,10 +19,16 @@ struct SacctmgrProcess: Sendable {
     var environment: [String: String]
     /// How long one run may take.
     var timeout: Duration
+    /// Whether every write is refused before it runs (`--dry-run`): sacctmgr writes are the runs with `-i`.
+    var refusesWrites = false
 
     func run(_ executable: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) async throws
         -> SacctmgrOutput
     {
+        if refusesWrites, arguments.first == "-i" {
+            throw SlurmError(
+                .failed, "dry run: not running \(executable) \(arguments.joined(separator: " ")) (nothing was changed)")
+        }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
         env.merge(extraEnvironment) { _, new in new }
