@@ -9,6 +9,10 @@ import Testing
 /// `teamctl doctor`, run as a user would: one line per check, a FAIL line saying what to fix for each
 /// problem, exit 1 when there is one, and never a secret in the output.
 struct DoctorTests {
+    /// `teamctl doctor`, waiting up to a minute per request: the emulator answers from this test process, which
+    /// under a full parallel run on two cores was seen to take over 10 s (the command's default) for one `/status`.
+    static let doctor = ["doctor", "--timeout", "60"]
+
     static let staticToken = "tok-doctor-9Qm2-never-print-me"
     /// A line from the middle of the test key's PEM body.
     static let keyFragment = String(TestKeys.primaryPrivatePEM.split(separator: "\n")[5])
@@ -82,7 +86,7 @@ struct DoctorTests {
             harness, apiURL: harness.server.apiBaseURL.absoluteString,
             tokenURL: harness.server.tokenURL.absoluteString, key: key)
 
-        let run = try await harness.run(["doctor"], environment: Self.configOnly)
+        let run = try await harness.run(Self.doctor, environment: Self.configOnly)
         #expect(run.status == 0, "\(run.output)")
         let lines = Self.lines(run)
         for subject in ["config", "key", "cache", "facility", "credentials", "clock"] {
@@ -103,7 +107,7 @@ struct DoctorTests {
             harness, apiURL: harness.server.apiBaseURL.absoluteString,
             tokenURL: harness.server.tokenURL.absoluteString, key: nil)
 
-        let run = try await harness.run(["doctor"], environment: ["TEAMCTL_API_URL": "", "TEAMCTL_TOKEN_URL": ""])
+        let run = try await harness.run(Self.doctor, environment: ["TEAMCTL_API_URL": "", "TEAMCTL_TOKEN_URL": ""])
         #expect(run.status == 0, "\(run.output)")
         #expect(Self.lines(run)["key"]?.first?.contains("TEAMCTL_ACCESS_TOKEN") == true, "\(run.output)")
         #expect(Self.lines(run)["credentials"]?.first?.contains("you are alice") == true, "\(run.output)")
@@ -117,7 +121,7 @@ struct DoctorTests {
         let closed = try Self.closedLoopbackURL()
 
         let run = try await harness.run(
-            ["doctor"],
+            Self.doctor,
             environment: [
                 "TEAMCTL_ACCESS_TOKEN": "", "TEAMCTL_KEY": key, "TEAMCTL_API_URL": closed,
                 "TEAMCTL_TOKEN_URL": harness.server.tokenURL.absoluteString,
@@ -164,7 +168,7 @@ struct DoctorTests {
             try Self.writeConfig(harness, apiURL: api, tokenURL: harness.server.tokenURL.absoluteString, key: key)
         }
 
-        let run = try await harness.run(["doctor"], environment: environment)
+        let run = try await harness.run(Self.doctor, environment: environment)
         #expect(run.status == 1, "\(run.output)")
         let failures = run.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
         #expect(failures.count == 1, "\(run.output)")

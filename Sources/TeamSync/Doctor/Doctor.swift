@@ -43,6 +43,7 @@ public struct Doctor: Sendable {
             }
             return checks
         }
+        if let slurm = settings.slurm { return checks + (await slurmChecks(settings, slurm)) }
         let keyCheck = key(settings)
         checks.append(keyCheck)
         checks.append(cache(settings))
@@ -87,7 +88,8 @@ public struct Doctor: Sendable {
             let settings = try ConnectionSettings.resolve(
                 overrides: overrides, environment: environment, config: config, configPath: path)
             let summary =
-                "\(path): profile \(settings.profile), api \(settings.apiURL.host ?? settings.apiURL.absoluteString)"
+                "\(path): profile \(settings.profile), "
+                + (settings.slurm.map { "\($0)" } ?? "api \(settings.apiURL.host ?? settings.apiURL.absoluteString)")
             return (problem ?? DoctorCheck("config", .ok, summary), settings)
         } catch {
             if let problem { return (problem, try? fallbackSettings(path: path)) }

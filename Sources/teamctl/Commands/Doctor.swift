@@ -15,14 +15,22 @@ struct DoctorCommand: AsyncParsableCommand {
             with the token endpoint's. Nothing is changed and no token or key is printed.
             """)
 
+    @Option(help: "The longest wait for any one request, in seconds.")
+    var timeout: Double = 10
+
     @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+    }
 
     func run() async throws {
         let overrides = ConnectionOverrides(
             profile: connection.profile, apiURL: connection.apiURL, tokenURL: connection.tokenURL,
             clientId: connection.clientId, key: connection.key, cache: connection.cache,
             concurrency: connection.concurrency)
-        let doctor = TeamSync.Doctor(environment: ProcessInfo.processInfo.environment, overrides: overrides)
+        let doctor = TeamSync.Doctor(
+            environment: ProcessInfo.processInfo.environment, overrides: overrides, timeout: timeout)
         print("teamctl \(BuildInfo.versionLine)")
         let checks = await doctor.run()
         for check in checks { print(check.description) }
