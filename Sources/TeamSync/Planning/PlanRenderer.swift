@@ -166,7 +166,7 @@ public enum PlanRenderer {
     }
 
     static func manualLine(_ item: ManualItem) -> String {
-        var line = "\(item.subject): \(item.action) — \(item.where)"
+        var line = "\(item.subject.isEmpty ? "project \(item.project)" : item.subject): \(item.action) — \(item.where)"
         if let note = item.note { line += " (\(note))" }
         if !item.verifiable { line += " [\(item.id)]" }
         return line

@@ -81,8 +81,18 @@ public enum Planner {
     static func removalLimitRefusals(
         manifests: [TeamManifest], changes: [PlannedChange], options: PlanOptions
     ) -> [String] {
+        // Taking from someone the same plan adds to the project (a QOS a new Slurm association inherits) takes
+        // nothing anyone had: it does not count.
+        var joining: Set<String> = []
+        for change in changes {
+            if case .addProjectMembers(let names) = change.action {
+                joining.formUnion(names.map { "\(change.facility)/\(change.project)/\($0)" })
+            }
+        }
         func removals(_ selected: [PlannedChange]) -> Int {
-            selected.filter(\.isRemoval).reduce(0) { $0 + $1.usernames.count }
+            selected.filter(\.isRemoval).reduce(0) { count, change in
+                count + change.usernames.filter { !joining.contains("\(change.facility)/\(change.project)/\($0)") }.count
+            }
         }
         if let limit = options.maxRemovalsOverride {
             let total = removals(changes)
