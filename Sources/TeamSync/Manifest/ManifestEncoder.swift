@@ -3,7 +3,7 @@ import Yams
 
 /// Writes a `TeamManifest` as manifest YAML, in a stable order so the output diffs well in git.
 ///
-/// Keys come in the documented order (version, project, facility, members, groups, permissions, policy);
+/// Keys come in the documented order (version, project, facility, limits, members, groups, permissions, policy);
 /// usernames, groups and permissions are sorted; lists keep their order. Each member and group is one
 /// flow mapping on one line, as people write them. Defaults (role `member`, mode `authoritative`, empty
 /// sections) are left out.
@@ -22,8 +22,10 @@ public enum ManifestEncoder {
             var fields: [(Node, Node)] = []
             if spec.role != .member { fields.append((key("role"), Node(spec.role.rawValue))) }
             if let until = spec.until { fields.append((key("until"), Node(until.description))) }
+            if !spec.limits.isEmpty { fields.append((key("limits"), limits(spec.limits))) }
             return (text(name), Node(fields, .implicit, .flow))
         }
+        if !manifest.limits.isEmpty { top.append((key("limits"), limits(manifest.limits))) }
         top.append((key("members"), Node(members, .implicit, .block)))
 
         if !manifest.groups.isEmpty {
@@ -59,6 +61,13 @@ public enum ManifestEncoder {
     }
 
     private static func key(_ name: String) -> Node { Node(name) }
+
+    /// Hour limits as a flow mapping, resources in name order.
+    private static func limits(_ limits: [LimitResource: LimitValue]) -> Node {
+        Node(
+            limits.sorted { $0.key < $1.key }.map { (key($0.key.rawValue), Node($0.value.description)) }, .implicit,
+            .flow)
+    }
 
     /// A text value; one that would read back as YAML null (`~`, `null`, empty) is quoted.
     private static func text(_ value: String) -> Node {

@@ -24,6 +24,13 @@ struct ManifestRoundTripTests {
             permissions: ["premium_qos": ["alice", "bob"], "realtime_qos": []],
             policy: Policy(protected: ["bob", "alice"], max_removals: 0)),
         TeamManifest(
+            project: "ast145", facility: "frontier",
+            members: [
+                "tao": MemberSpec(limits: [.cpuHours: .hours(500), .gpuHours: .unlimited]),
+                "uma": MemberSpec(role: .pi, limits: [.gpuHours: .hours(0)]),
+            ],
+            permissions: ["premium": ["tao"]], limits: [.cpuHours: .hours(60_000)]),
+        TeamManifest(
             project: "dune_ops", members: ["null": MemberSpec(), "yes": MemberSpec(), "x1": MemberSpec()],
             groups: ["g": GroupSpec(members: .list(["null", "yes"]))], policy: Policy(protected: ["null"])),
     ]
