@@ -91,7 +91,8 @@ public enum Planner {
         }
         func removals(_ selected: [PlannedChange]) -> Int {
             selected.filter(\.isRemoval).reduce(0) { count, change in
-                count + change.usernames.filter { !joining.contains("\(change.facility)/\(change.project)/\($0)") }.count
+                count
+                    + change.usernames.filter { !joining.contains("\(change.facility)/\(change.project)/\($0)") }.count
             }
         }
         if let limit = options.maxRemovalsOverride {
