@@ -230,6 +230,41 @@ struct SlurmProviderTests {
         }
     }
 
+    /// `teamctl usage --refresh` on Slurm: the account's and each member's used hours against their GrpTRESMins,
+    /// from sreport (sacctmgr channel) or slurmrestd's association usage (v0.0.40+); 22.05's slurmrestd has none,
+    /// and says so.
+    @Test(arguments: SlurmStack.testedVersions, Channel.allCases)
+    func reportsUsagePerAccountAndMember(version: String, channel: Channel) async throws {
+        let s = try await Scenario(version, channel)
+        defer { s.cleanUp() }
+        let f = s.fixture
+        let (heavy, light) = (f.user(), f.user())
+        try f.admin("add", "user", heavy, "account=\(f.account)", "grptresmins=cpu=6000,gres/gpu=600")
+        try f.admin("add", "user", light, "account=\(f.account)")
+        let yesterday = Date().addingTimeInterval(-86_400)
+        try f.insertUsage(user: heavy, day: yesterday, cpuMinutes: 5400, gpuMinutes: 60)
+        try f.insertUsage(user: light, day: yesterday, cpuMinutes: 600, gpuMinutes: 0)
+        let run = try await s.cli.run([
+            "usage", "--refresh", "--profile", "site", "--project", f.account, "--format", "json", "--warn-at", "85",
+        ])
+        if s.legacyREST {
+            #expect(run.status == 1, "\(run.output)")
+            #expect(run.stderr.contains("reports no usage"), "\(run.output)")
+            return
+        }
+        #expect(run.status == 4, "heavy is at 90% of their own CPU limit: \(run.output)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let project = try #require((report?["projects"] as? [[String: Any]])?.first, "\(run.output)")
+        let cpu = project["cpu"] as? [String: Any]
+        #expect(cpu?["projectUsed"] as? Double == 100, "6,000 CPU minutes: \(run.output)")
+        #expect(cpu?["projectGiven"] as? Double == 100_000 / 60.0, "the fixture's cpu=100000 minutes")
+        let members = (project["members"] as? [[String: Any]]) ?? []
+        let row = members.first { $0["user"] as? String == heavy }
+        #expect(row?["cpuUsed"] as? Double == 90 && row?["cpuLimit"] as? Double == 100, "\(members)")
+        #expect(row?["gpuUsed"] as? Double == 1 && row?["gpuLimit"] as? Double == 10, "\(members)")
+        #expect(run.stderr.contains("\(heavy) has used 90.0% of their own CPU limit"), "\(run.output)")
+    }
+
     @Test(arguments: SlurmStack.testedVersions, Channel.allCases)
     func unknownQOSAndMissingAccountAreClearErrors(version: String, channel: Channel) async throws {
         let s = try await Scenario(version, channel)

@@ -60,6 +60,29 @@ extension AccountCache {
         }
     }
 
+    /// Every payload snapshot of `facility` made by `provider` whose document contains `marker` (a JSON key, so
+    /// snapshots without what the caller needs are not decoded), oldest first.
+    public func payloads<Payload: Decodable & Sendable>(
+        _ type: Payload.Type, facility: String, provider: String, containing marker: String
+    ) throws -> [PayloadSnapshot<Payload>] {
+        let rows = try dbWriter.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.fetched_at, s.caller, s.content_hash, p.json FROM snapshot s
+                    JOIN snapshot_payload p ON p.snapshot_id = s.id
+                    WHERE s.facility = ? AND s.provider = ? AND instr(p.json, ?) > 0 ORDER BY s.fetched_at, s.id
+                    """,
+                arguments: [facility, provider, "\"\(marker)\""])
+        }
+        return try rows.map { row in
+            let json: String = row["json"]
+            return PayloadSnapshot(
+                id: row["id"], fetchedAt: row["fetched_at"], caller: row["caller"], contentHash: row["content_hash"],
+                payload: try JSONDecoder().decode(Payload.self, from: Data(json.utf8)))
+        }
+    }
+
     /// The newest payload snapshot of `facility` made by `provider`, or nil when there is none.
     public func latestPayload<Payload: Decodable & Sendable>(
         _ type: Payload.Type, facility: String, provider: String

@@ -31,6 +31,11 @@ public protocol FacilityProvider: Sendable {
     /// The observed state from the newest snapshot in the cache; throws when there is none or it lacks what the
     /// manifests need.
     func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState
+    /// Reads the allocation figures of `projects` (empty: those the newest snapshot holds) and stores them in the
+    /// cache, for `teamctl usage --refresh`.
+    func refreshUsage(projects: [String], cache: AccountCache) async throws
+    /// The allocation figures the cache holds, oldest first, for `teamctl usage`.
+    func usageHistory(cache: AccountCache) throws -> [UsageObservation]
     /// Performs one change; returns the facility's answer, with the target's state when the answer shows it.
     func perform(_ change: PlannedChange) async throws -> ChangeAnswer
     /// Re-reads one target, to confirm a change or check that the facility has not moved.

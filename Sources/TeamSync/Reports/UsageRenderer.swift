@@ -97,6 +97,29 @@ public enum UsageRenderer {
             }
         }
 
+        var memberRows: [[String]] = []
+        var overLimit: Set<Int> = []
+        for project in report.projects {
+            for member in project.members ?? [] {
+                let cpuPercent = reportPercent(member.cpuUsed, of: member.cpuLimit)
+                let gpuPercent = reportPercent(member.gpuUsed, of: member.gpuLimit)
+                if (cpuPercent ?? 0) >= 100 || (gpuPercent ?? 0) >= 100 { overLimit.insert(memberRows.count + 1) }
+                memberRows.append([
+                    project.project, member.user, dash(member.cpuUsed, UsageUnits.hours),
+                    dash(member.cpuLimit, UsageUnits.hours), dash(cpuPercent, UsageUnits.percent),
+                    dash(member.gpuUsed, UsageUnits.hours), dash(member.gpuLimit, UsageUnits.hours),
+                    dash(gpuPercent, UsageUnits.percent),
+                ])
+            }
+        }
+        if !memberRows.isEmpty {
+            lines.append("")
+            let header = ["PROJECT", "MEMBER", "CPU USED", "OWN LIMIT", "USED%", "GPU USED", "OWN LIMIT", "USED%"]
+            lines += aligned([header] + memberRows, rightAligned: [2, 3, 4, 5, 6, 7]).enumerated().map { index, line in
+                index == 0 ? style.bold(line) : overLimit.contains(index) ? style.red(line) : line
+            }
+        }
+
         let notes = self.notes(report)
         if !notes.isEmpty {
             lines.append("")

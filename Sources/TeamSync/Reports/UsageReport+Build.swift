@@ -2,10 +2,11 @@ import AccountModels
 import Foundation
 
 extension UsageReport {
-    /// Builds a report from a facility's snapshot history. Pure: the same values give the same report.
+    /// Builds a report from a facility's figures over time, whichever back end read them. Pure: the same values
+    /// give the same report.
     ///
     /// - Parameters:
-    ///   - snapshots: the history, in any order (the cache returns it oldest first).
+    ///   - observations: the history, in any order (the cache returns it oldest first).
     ///   - projects: the projects to report on; empty means every project any snapshot lists.
     ///   - since: the first day whose snapshots the burn rate may use; nil means the whole allocation
     ///     year. Latest figures always come from the newest snapshot.
@@ -17,7 +18,7 @@ extension UsageReport {
     ///     year-to-date average (see ``BurnEstimate``).
     ///   - warnOnAverage: whether a run-out projected from the year-to-date average is a warning too.
     public static func build(
-        snapshots: [FacilitySnapshot], projects: [String] = [], since: CalendarDay? = nil, now: Date,
+        observations snapshots: [UsageObservation], projects: [String] = [], since: CalendarDay? = nil, now: Date,
         allocationYear: AllocationYear = .january, warnAt: Double? = nil,
         windowDays: Int = BurnEstimate.defaultWindowDays, warnOnAverage: Bool = false
     ) -> UsageReport {
@@ -27,7 +28,7 @@ extension UsageReport {
             .sorted { ($0.element.fetchedAt, $0.offset) < ($1.element.fetchedAt, $1.offset) }
             .map(\.element)
         let period = allocationYear.period(containing: CalendarDay(utcDayOf: now))
-        let known = Set(history.flatMap { $0.projects.map(\.repo_name) })
+        let known = Set(history.flatMap { $0.projects.map(\.name) })
         let asked = Set(projects)
         let selected = projects.isEmpty ? known : known.intersection(asked)
         let windowDays = max(1, windowDays)
@@ -59,21 +60,21 @@ extension UsageReport {
     static let latestPlausibleTime = 253_402_300_799.0
 
     private struct Context {
-        var history: [FacilitySnapshot]
+        var history: [UsageObservation]
         var period: AllocationPeriod
         var since: CalendarDay?
         var windowDays: Int
         var now: Date
 
         func projectUsage(named name: String) -> ProjectUsage? {
-            let sightings: [(time: Date, stats: ProjectStats)] = history.compactMap { snapshot in
-                snapshot.projects.first { $0.repo_name == name }
+            let sightings: [(time: Date, stats: UsageObservation.Project)] = history.compactMap { snapshot in
+                snapshot.projects.first { $0.name == name }
                     .map { (Date(timeIntervalSince1970: snapshot.fetchedAt), $0) }
             }
             guard let newestSighting = sightings.last, let newest = history.last else { return nil }
             let (asOf, latest) = (newestSighting.time, newestSighting.stats)
             var notes: [String] = []
-            let inLatest = newest.projects.contains { $0.repo_name == name }
+            let inLatest = newest.projects.contains { $0.name == name }
             if !inLatest {
                 notes.append(
                     "not in the newest snapshot (\(day(newest.fetchedAt))); figures are from the last snapshot "
@@ -93,26 +94,24 @@ extension UsageReport {
             let windowStart = max(period.startDate, since?.utcMidnight ?? period.startDate)
             let window = sightings.filter { $0.time >= windowStart && period.contains($0.time) }
             let series = window.map {
-                UsagePoint(
-                    time: $0.time, cpuUsed: $0.stats.cpu_project_hours_used, gpuUsed: $0.stats.gpu_project_hours_used)
+                UsagePoint(time: $0.time, cpuUsed: $0.stats.cpu.projectUsed, gpuUsed: $0.stats.gpu.projectUsed)
             }
             let cpu = hours(.cpu, latest: latest, asOf: asOf, window: window, notes: &notes)
             let gpu = hours(.gpu, latest: latest, asOf: asOf, window: window, notes: &notes)
             return ProjectUsage(
-                project: name, description: latest.description, callerRole: latest.iris_role, asOf: asOf,
-                inLatestSnapshot: inLatest, cpu: cpu, gpu: gpu, storage: storage(of: latest), series: series,
-                notes: notes)
+                project: name, description: latest.description, callerRole: latest.callerRole, asOf: asOf,
+                inLatestSnapshot: inLatest, cpu: cpu, gpu: gpu, storage: latest.storage, series: series,
+                notes: notes, members: latest.members.isEmpty ? nil : latest.members)
         }
 
         /// One kind of hours: the newest figures, and the burn estimate from the snapshots in the window.
         ///
-        /// This is the adapter from SFAPI's `ProjectStats` to the back-end-neutral ``UsageSample``;
-        /// ``BurnEstimate`` does the rest, as it will for any other facility's figures.
+        /// ``BurnEstimate`` does the rest, whichever facility's figures these are.
         func hours(
-            _ resource: HoursResource, latest: ProjectStats, asOf: Date, window: [(time: Date, stats: ProjectStats)],
-            notes: inout [String]
+            _ resource: HoursResource, latest: UsageObservation.Project, asOf: Date,
+            window: [(time: Date, stats: UsageObservation.Project)], notes: inout [String]
         ) -> HoursUsage {
-            let figures = HoursFigures(resource, latest)
+            let figures = latest.hours(resource)
             let (given, used) = (figures.projectGiven, figures.projectUsed)
             var usage = HoursUsage(
                 resource: resource, projectGiven: given, projectUsed: used, percentUsed: reportPercent(used, of: given),
@@ -125,7 +124,7 @@ extension UsageReport {
                 return usage
             }
             let samples = window.compactMap { point -> UsageSample? in
-                let figures = HoursFigures(resource, point.stats)
+                let figures = point.stats.hours(resource)
                 guard let used = figures.projectUsed, used.isFinite, used >= 0 else { return nil }
                 return UsageSample(time: point.time, used: used, allocated: figures.projectGiven)
             }
@@ -161,22 +160,6 @@ extension UsageReport {
             return usage
         }
 
-        func storage(of stats: ProjectStats) -> [StorageUsage] {
-            let areas: [(StorageArea, [StorageStats])] = [
-                (.projdir, stats.project_projdir_usage.map { [$0] } ?? []),
-                (.projdirCaller, stats.projdir_usage ?? []),
-                (.hpss, stats.hpss_usage ?? []),
-            ]
-            return areas.flatMap { area, entries in
-                entries.map {
-                    StorageUsage(
-                        area: area, name: $0.name, bytesGiven: $0.bytes_given, bytesUsed: $0.bytes_used,
-                        bytesPercentUsed: reportPercent($0.bytes_used, of: $0.bytes_given), filesGiven: $0.files_given,
-                        filesUsed: $0.files_used, filesPercentUsed: reportPercent($0.files_used, of: $0.files_given))
-                }
-            }
-        }
-
         func day(_ fetchedAt: Double) -> CalendarDay { CalendarDay(utcDayOf: Date(timeIntervalSince1970: fetchedAt)) }
     }
 
@@ -210,6 +193,23 @@ extension UsageReport {
                             + "hours/day (\(burn.label)), before the allocation year ends on \(period.end)"))
             }
         }
+        for member in project.members ?? [] {
+            let figures: [(String, Double?, Double?)] = [
+                ("CPU", member.cpuUsed, member.cpuLimit), ("GPU", member.gpuUsed, member.gpuLimit),
+            ]
+            for (label, used, given) in figures {
+                guard let percent = reportPercent(used, of: given), percent >= threshold, let used, let given else {
+                    continue
+                }
+                found.append(
+                    UsageWarning(
+                        kind: .overThreshold, project: name, subject: "\(member.user) \(label.lowercased())",
+                        message:
+                            "\(name): \(member.user) has used \(UsageUnits.percent(percent)) of their own \(label) "
+                            + "limit (\(UsageUnits.hours(used)) of \(UsageUnits.hours(given)) hours), at or over the "
+                            + "\(limit) threshold"))
+            }
+        }
         for area in project.storage {
             let measures: [(String, Double?, Double?, Double?, (Double) -> String)] = [
                 ("bytes", area.bytesPercentUsed, area.bytesUsed, area.bytesGiven, UsageUnits.bytes),
@@ -237,26 +237,3 @@ func reportFraction(_ part: Double?, of whole: Double?) -> Double? {
 
 /// `part` as a percentage of `whole`; nil when either is missing or `whole` is not positive.
 func reportPercent(_ part: Double?, of whole: Double?) -> Double? { reportFraction(part, of: whole).map { $0 * 100 } }
-
-/// One kind of hours as SFAPI's `ProjectStats` gives them: the project's and the caller's.
-struct HoursFigures {
-    var projectGiven: Double?
-    var projectUsed: Double?
-    var callerGiven: Double?
-    var callerUsed: Double?
-
-    init(_ resource: HoursResource, _ stats: ProjectStats) {
-        switch resource {
-        case .cpu:
-            projectGiven = stats.cpu_project_hours_given
-            projectUsed = stats.cpu_project_hours_used
-            callerGiven = stats.cpu_hours_given
-            callerUsed = stats.cpu_hours_used
-        case .gpu:
-            projectGiven = stats.gpu_project_hours_given
-            projectUsed = stats.gpu_project_hours_used
-            callerGiven = stats.gpu_hours_given
-            callerUsed = stats.gpu_hours_used
-        }
-    }
-}

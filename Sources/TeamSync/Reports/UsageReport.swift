@@ -74,6 +74,9 @@ public struct ProjectUsage: Sendable, Codable, Hashable {
     public var series: [UsagePoint]
     /// Plain-language remarks about how the figures were found (missing data, resets, one snapshot).
     public var notes: [String]
+    /// Each member's own hours and limits, where the facility reports them per person (Slurm); nil where it does
+    /// not (SFAPI shows only the caller's share).
+    public var members: [UsageObservation.Member]?
 }
 
 /// The two kinds of compute hours a project is given.

@@ -68,15 +68,18 @@ struct UsageCommand: AsyncParsableCommand {
     func run() async throws {
         _ = Terminal.loggingBootstrapped
         let workflow = try connection.makeWorkflow()
-        if refresh { _ = try await workflow.observe(for: [], refresh: true) }
-        let snapshots = try workflow.cache.snapshots(facility: workflow.facility, since: nil)
-        guard !snapshots.isEmpty else {
+        if refresh {
+            try workflow.context.requireCredentials()
+            try await workflow.provider.refreshUsage(projects: project, cache: workflow.cache)
+        }
+        let history = try workflow.provider.usageHistory(cache: workflow.cache)
+        guard !history.isEmpty else {
             throw CLIError(
-                "no snapshots of \(workflow.facility) in \(workflow.cache.path) yet; run 'teamctl refresh' or pass --refresh"
-            )
+                "no usage figures of \(workflow.facility) in \(workflow.cache.path) yet; run 'teamctl usage --refresh'"
+                    + " (or 'teamctl refresh')")
         }
         let report = UsageReport.build(
-            snapshots: snapshots, projects: project, since: since, now: Date(),
+            observations: history, projects: project, since: since, now: Date(),
             allocationYear: AllocationYear(startMonth: yearStartMonth) ?? .january, warnAt: warnAt,
             windowDays: windowDays, warnOnAverage: warnOnAverage)
         let text = try UsageRenderer.render(report, as: format, color: out == nil && Terminal.useColor)

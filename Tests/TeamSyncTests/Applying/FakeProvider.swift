@@ -93,6 +93,10 @@ struct FakeProvider: FacilityProvider {
     var facility: String { "nersc" }
     var wording: any ManualWording { GenericManualWording() }
 
+    /// The applier never reads usage; the fake holds none.
+    func refreshUsage(projects: [String], cache: AccountCache) async throws {}
+    func usageHistory(cache: AccountCache) throws -> [UsageObservation] { [] }
+
     func accountSystemStatus() async throws -> AccountSystemStatus {
         try await fake.call("status")
         let state = await fake.status

@@ -92,6 +92,15 @@ public struct SFAPIProvider: FacilityProvider {
         return try observedState(of: cached, for: manifests, cache: cache)
     }
 
+    /// SFAPI's project statistics come with every refresh; this reads the caller's whole view as `refresh` does.
+    public func refreshUsage(projects: [String], cache: AccountCache) async throws {
+        _ = try await refresh(for: [], cache: cache, observe: false, progress: nil)
+    }
+
+    public func usageHistory(cache: AccountCache) throws -> [UsageObservation] {
+        try cache.snapshots(facility: facility, since: nil).map(UsageObservation.init(snapshot:))
+    }
+
     public func perform(_ change: PlannedChange) async throws -> ChangeAnswer {
         let group: GroupStats
         switch change.action {

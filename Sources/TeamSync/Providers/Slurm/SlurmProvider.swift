@@ -112,19 +112,7 @@ public struct SlurmProvider: FacilityProvider {
         let done = Counter()
         func step() { progress?(RefreshProgress(done: done.increment(), total: total)) }
         async let qosRead = channel.qosNames()
-        var accounts: [String: SlurmAccountState] = [:]
-        var missing: [String] = []
-        try await withThrowingTaskGroup(of: (String, SlurmAccountState?).self) { group in
-            var next = names.makeIterator()
-            for _ in 0..<min(4, names.count) {
-                if let name = next.next() { group.addTask { (name, try await channel.readAccount(name)) } }
-            }
-            while let (name, state) = try await group.next() {
-                step()
-                if let state { accounts[name] = state } else { missing.append(name) }
-                if let name = next.next() { group.addTask { (name, try await channel.readAccount(name)) } }
-            }
-        }
+        let (accounts, missing) = try await Self.read(names, on: channel) { _ in step() }
         let qos = try await qosRead
         step()
         // Only those a plan may take out need their other accounts known: everyone under the accounts whom no
@@ -157,6 +145,85 @@ public struct SlurmProvider: FacilityProvider {
             facility: facility, caller: caller, snapshotID: id, summary: summary,
             observed: observe
                 ? try observedState(of: snapshot, for: manifests, id: id, hash: hash, fetchedAt: fetchedAt) : nil)
+    }
+
+    /// Reads accounts, four at a time; those that do not exist are returned apart.
+    static func read(
+        _ names: [String], on channel: any SlurmAccounting, each: @escaping (String) -> Void = { _ in }
+    ) async throws -> (accounts: [String: SlurmAccountState], missing: [String]) {
+        var accounts: [String: SlurmAccountState] = [:]
+        var missing: [String] = []
+        try await withThrowingTaskGroup(of: (String, SlurmAccountState?).self) { group in
+            var next = names.makeIterator()
+            for _ in 0..<min(4, names.count) {
+                if let name = next.next() { group.addTask { (name, try await channel.readAccount(name)) } }
+            }
+            while let (name, state) = try await group.next() {
+                each(name)
+                if let state { accounts[name] = state } else { missing.append(name) }
+                if let name = next.next() { group.addTask { (name, try await channel.readAccount(name)) } }
+            }
+        }
+        return (accounts, missing.sorted())
+    }
+
+    // MARK: Usage
+
+    /// Reads the accounts and their used CPU and GPU minutes since 1 January (UTC) of this year, per account and
+    /// per user, and stores them as a snapshot. Accounts: `projects`, else those of the newest snapshot.
+    public func refreshUsage(projects: [String], cache: AccountCache) async throws {
+        var names = projects.map { $0.lowercased() }
+        if names.isEmpty {
+            names =
+                try cache.latestPayload(SlurmSnapshot.self, facility: facility, provider: name)
+                .map { Array($0.payload.accounts.keys) + $0.payload.missingAccounts } ?? []
+        }
+        guard !names.isEmpty else { throw SlurmProviderError.noAccountsForUsage(profile: facility) }
+        let channel = try await connection.primary()
+        let now = Date()
+        let since = Self.startOfYear(containing: now)
+        let (accounts, missing) = try await Self.read(Array(Set(names)).sorted(), on: channel)
+        var usage: [String: SlurmUsage] = [:]
+        var unavailable: String?
+        for account in accounts.keys.sorted() {
+            if let used = try await channel.usage(account: account, from: since, to: now) {
+                usage[account] = used
+            } else {
+                unavailable =
+                    "\(channel.channelDescription) reports no usage; use a profile with 'sacctmgr:' (sreport) "
+                    + "or a newer slurmrestd"
+                break
+            }
+        }
+        var snapshot = SlurmSnapshot(
+            cluster: settings.cluster, channel: channel.channelDescription, restVersion: connection.restVersion,
+            accounts: accounts, missingAccounts: missing, qos: [], users: [:])
+        snapshot.usage = usage
+        snapshot.usageSince = since.timeIntervalSince1970
+        snapshot.usageUnavailable = unavailable
+        // Stored as their own kind, so a plan made from the cache never reads one (they hold no QOS or users).
+        _ = try cache.storePayload(
+            snapshot, facility: facility, provider: Self.usageKind, caller: caller,
+            fetchedAt: now.timeIntervalSince1970)
+        if let unavailable { throw SlurmError(.unsupported, unavailable) }
+    }
+
+    public func usageHistory(cache: AccountCache) throws -> [UsageObservation] {
+        try cache.payloads(SlurmSnapshot.self, facility: facility, provider: Self.usageKind, containing: "usageSince")
+            .compactMap { stored in
+                stored.payload.usageObservation(facility: facility, caller: stored.caller, at: stored.fetchedAt)
+            }
+    }
+
+    /// The snapshot kind (the cache's provider column) of usage snapshots.
+    static let usageKind = "slurm-usage"
+
+    /// 1 January, 00:00 UTC, of the year `date` is in.
+    static func startOfYear(containing date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar.date(from: DateComponents(year: calendar.component(.year, from: date), month: 1, day: 1))
+            ?? date
     }
 
     public func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState {
@@ -340,6 +407,7 @@ public enum SlurmProviderError: Error, Sendable, Hashable, CustomStringConvertib
     case unknownQOS([String], project: String, cluster: String, known: [String])
     case snapshotLacksAccounts([String], snapshot: Int64)
     case noToken(profile: String)
+    case noAccountsForUsage(profile: String)
 
     public var description: String {
         switch self {
@@ -354,6 +422,9 @@ public enum SlurmProviderError: Error, Sendable, Hashable, CustomStringConvertib
         case .snapshotLacksAccounts(let names, let id):
             return "snapshot \(id) was taken without reading account(s) \(names.joined(separator: ", ")); "
                 + "run 'teamctl refresh -f MANIFEST' first, or drop --no-refresh"
+        case .noAccountsForUsage(let profile):
+            return "no Slurm account to report on for profile \(profile): name them with --project, or run "
+                + "'teamctl refresh -f MANIFEST' first"
         case .noToken(let profile):
             return "no slurmrestd token for profile \(profile): set 'token_file:' (a file of mode 0600, e.g. from "
                 + "'scontrol token') in the profile, or the SLURM_JWT environment variable"

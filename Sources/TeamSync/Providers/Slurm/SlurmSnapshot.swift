@@ -18,6 +18,12 @@ public struct SlurmSnapshot: Sendable, Hashable, Codable {
     public var qos: [String]
     /// The accounts of the users a plan may take out of an account (those the manifests do not keep), by user.
     public var users: [String: SlurmUserState]
+    /// Used minutes per account since ``usageSince``, when the snapshot was taken for `teamctl usage`.
+    public var usage: [String: SlurmUsage]?
+    /// The start of the period ``usage`` covers, seconds since 1970.
+    public var usageSince: Double?
+    /// Why there are no usage figures, when the channel cannot give them (slurmrestd on 22.05).
+    public var usageUnavailable: String?
 
     /// Creates a snapshot.
     public init(
@@ -90,5 +96,38 @@ enum SlurmMapping {
             members: members, permissions: permissions, limits: limits,
             joinerPermissions: Set(account.association.qos), removalBlocked: blocked,
             callerCanManage: coordinators.contains(caller) ? true : nil, callerRole: callerRole)
+    }
+}
+
+extension SlurmSnapshot {
+    /// The allocation figures of a snapshot taken for `teamctl usage`: per account, GrpTRESMins as hours given and
+    /// used minutes as hours used (the account's and the caller's own association), and every user's own; nil
+    /// for a snapshot without usage.
+    func usageObservation(facility: String, caller: String, at fetchedAt: Double) -> UsageObservation? {
+        guard let usage else { return nil }
+        func hours(_ minutes: Int64?) -> Double? { minutes.map { Double($0) / 60 } }
+        let projects = accounts.keys.sorted().compactMap { name -> UsageObservation.Project? in
+            guard let account = accounts[name], let used = usage[name] else { return nil }
+            let mine = account.users[caller]
+            func figures(_ tres: String) -> UsageObservation.Hours {
+                UsageObservation.Hours(
+                    projectGiven: hours(account.association.grpTRESMins[tres]),
+                    projectUsed: hours(used.account[tres] ?? 0),
+                    callerGiven: mine.flatMap { hours($0.grpTRESMins[tres]) },
+                    callerUsed: mine == nil ? nil : hours(used.users[caller]?[tres] ?? 0))
+            }
+            let members = Set(account.users.keys).union(used.users.keys).sorted().map { user in
+                let limits = account.users[user]?.grpTRESMins ?? [:]
+                return UsageObservation.Member(
+                    user: user, cpuUsed: hours(used.users[user]?["cpu"] ?? 0), cpuLimit: hours(limits["cpu"]),
+                    gpuUsed: hours(used.users[user]?["gres/gpu"] ?? 0), gpuLimit: hours(limits["gres/gpu"]))
+            }
+            let coordinators = Set(account.coordinators)
+            return UsageObservation.Project(
+                name: name, description: "Slurm account on \(cluster)",
+                callerRole: coordinators.contains(caller) ? "coordinator" : mine == nil ? nil : "member",
+                cpu: figures("cpu"), gpu: figures("gres/gpu"), members: members)
+        }
+        return UsageObservation(fetchedAt: fetchedAt, facility: facility, caller: caller, projects: projects)
     }
 }
