@@ -26,9 +26,12 @@ struct SlurmProviderTests {
         let (alice, bob, carol, dave, eve, grace, hank) = (
             f.user(), f.user(), f.user(), f.user(), f.user(), f.user(), f.user()
         )
+        let ivan = f.user()
         let other = try f.makeAccount()
         try f.admin("modify", "account", "where", "name=\(f.account)", "set", "grptresmins=cpu=60000")
-        try f.admin("add", "user", [alice, bob, dave, eve, grace, hank].joined(separator: ","), "account=\(f.account)")
+        try f.admin(
+            "add", "user", [alice, bob, dave, eve, grace, hank].joined(separator: ","), "account=\(f.account)")
+        try f.admin("add", "user", ivan, "account=\(f.account)", "qos=normal", "grptresmins=cpu=6000,gres/gpu=60")
         try f.admin("add", "user", eve, "account=\(other)")
         try f.admin(
             "modify", "user", "where", "name=\(bob)", "account=\(f.account)", "set", "qos=normal,premium",
@@ -50,6 +53,7 @@ struct SlurmProviderTests {
               \(carol): {limits: {cpu_hours: 50}}
               \(dave): {role: pi_proxy}
               \(hank): {role: \(legacy ? "pi" : "member")}
+              \(ivan): {limits: {cpu_hours: unlimited}}
             permissions:
               premium: [\(carol)]
             policy:
@@ -70,7 +74,8 @@ struct SlurmProviderTests {
         #expect(apply.status == 0, "\(apply.output)")
 
         let rows = try f.stack.associations(f.account)
-        #expect(Set(rows.keys) == ["", alice, bob, carol, dave, grace, hank], "\(rows)")
+        #expect(Set(rows.keys) == ["", alice, bob, carol, dave, grace, hank, ivan], "\(rows)")
+        #expect(rows[ivan]?.grpTRESMins == "gres/gpu=60", "unlimited clears the CPU limit and keeps the GPU one")
         #expect(rows[bob]?.qos == "normal", "premium revoked from bob, normal kept")
         #expect(rows[carol].map { $0.qos.split(separator: ",").contains("premium") } == true)
         #expect(rows[alice].map { $0.qos.split(separator: ",").contains("premium") } == false)
@@ -119,6 +124,50 @@ struct SlurmProviderTests {
         #expect(plan.status == 3, "only the manual item is left: \(plan.output)")
         #expect(
             plan.stdout.contains("sacctmgr -i delete user where name=\(lone) account=\(f.account)"), "\(plan.output)")
+    }
+
+    /// A plan saved on a pull request and applied on merge: applied exactly when Slurm has not moved, refused
+    /// (nothing sent) when someone changed what it touches meanwhile; `--no-refresh` plans from the cache.
+    @Test(arguments: SlurmStack.testedVersions, Channel.allCases)
+    func aSavedPlanAppliesOnlyWhileSlurmHasNotMoved(version: String, channel: Channel) async throws {
+        let s = try await Scenario(version, channel)
+        defer { s.cleanUp() }
+        let f = s.fixture
+        let (pi, member, newcomer, intruder) = (f.user(), f.user(), f.user(), f.user())
+        try f.admin("add", "user", "\(pi),\(member)", "account=\(f.account)", "qos=normal")
+        try s.writeManifest(
+            """
+            version: 1
+            facility: site
+            project: \(f.account)
+            members:
+              \(pi): {role: pi}
+              \(member): {limits: {cpu_hours: 10}}
+              \(newcomer): {}
+            permissions:
+              premium: [\(member)]
+            """)
+        let saved = try await s.cli.run(["plan", "-f", "team.yaml", "--out", "plan.json"])
+        #expect(saved.status == 0, "\(saved.output)")
+        let cached = try await s.cli.run(["plan", "-f", "team.yaml", "--no-refresh", "--detailed-exitcode"])
+        #expect(cached.status == 2 && cached.stdout.contains(newcomer), "\(cached.output)")
+        // Someone adds a user (who has a home account elsewhere) by hand after the plan was made.
+        try f.admin("add", "user", intruder, "account=\(try f.makeAccount())")
+        try f.admin("add", "user", intruder, "account=\(f.account)", "qos=normal,premium")
+        let before = try s.accountDump()
+        let refused = try await s.cli.run(["apply", "plan.json", "--yes"])
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect((refused.stdout + refused.stderr).contains("changed since the plan"), "\(refused.output)")
+        #expect(try s.accountDump() == before, "a refused plan sent nothing")
+
+        let fresh = try await s.cli.run(["plan", "-f", "team.yaml", "--out", "plan2.json"])
+        #expect(fresh.status == 0, "\(fresh.output)")
+        let applied = try await s.cli.run(["apply", "plan2.json", "--yes"])
+        #expect(applied.status == 0, "\(applied.output)")
+        let rows = try f.stack.associations(f.account)
+        #expect(Set(rows.keys) == ["", pi, member, newcomer], "the intruder is not in the manifest: \(rows)")
+        #expect(try s.coordinators() == [pi])
+        #expect(rows[member]?.grpTRESMins == "cpu=600")
     }
 
     @Test(arguments: SlurmStack.testedVersions, Channel.allCases)
