@@ -42,6 +42,14 @@ public struct TeamWorkflow: Sendable {
             for: manifests.map(\.manifest), cache: cache, observe: observe, progress: progress)
     }
 
+    /// Reads the facility for what `scope` (``FacilityProvider/refreshScope(_:)``) names and stores a new snapshot.
+    public func refresh(
+        scope: [TeamManifest], progress: (@Sendable (RefreshProgress) -> Void)? = nil
+    ) async throws -> RefreshResult {
+        try context.requireCredentials()
+        return try await provider.refresh(for: scope, cache: cache, observe: false, progress: progress)
+    }
+
     /// The observed state: fresh (reading the facility and storing a snapshot) or, with `refresh` false, from the
     /// newest cached snapshot.
     public func observe(

@@ -24,13 +24,17 @@ struct RefreshCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = Terminal.loggingBootstrapped
-        let manifests = file.isEmpty ? [] : try ManifestLoader.load(paths: file, today: .today(at: Date()))
-        let workflow = try connection.makeWorkflow(manifests: manifests)
+        // Only what the reads need is kept past this point: the manifests themselves go before the reads.
+        let (workflow, scope) = try { () throws -> (TeamWorkflow, [TeamManifest]) in
+            let manifests = file.isEmpty ? [] : try ManifestLoader.load(paths: file, today: .today(at: Date()))
+            let workflow = try connection.makeWorkflow(manifests: manifests)
+            return (workflow, workflow.provider.refreshScope(manifests.map(\.manifest)))
+        }()
         let bar = ProgressBar.onTerminal()
         let started = Date()
         let result: RefreshResult
         do {
-            result = try await workflow.refresh(for: manifests, progress: bar?.update)
+            result = try await workflow.refresh(scope: scope, progress: bar?.update)
         } catch {
             bar?.finish()
             throw error
