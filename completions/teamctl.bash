@@ -560,11 +560,14 @@ _teamctl_doctor() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--timeout --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--timeout')
+        return
+        ;;
     '--profile')
         return
         ;;

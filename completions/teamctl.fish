@@ -43,7 +43,7 @@ function __teamctl_parse_tokens -S
         case 'demo'
             __teamctl_parse_subcommand 0 'seed=' 'manifest=' 'cache=' 'today=' 'version' 'h/help'
         case 'doctor'
-            __teamctl_parse_subcommand 0 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
+            __teamctl_parse_subcommand 0 'timeout=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
         case 'help'
             __teamctl_parse_subcommand -r 1 'version'
         end
@@ -225,6 +225,7 @@ complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_option
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" today' -l 'today' -d 'The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" version' -l 'version' -d 'Show the version.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl doctor" timeout' -l 'timeout' -d 'The longest wait for any one request, in seconds.' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl doctor" profile' -l 'profile' -d 'The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl doctor" api-url' -l 'api-url' -d 'The SFAPI root URL (env TEAMCTL_API_URL; default https://api.nersc.gov/api/v1.2).' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl doctor" token-url' -l 'token-url' -d 'The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https://oidc.nersc.gov/c2id/token).' -rfka ''

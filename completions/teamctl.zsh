@@ -289,6 +289,7 @@ _teamctl_demo() {
 _teamctl_doctor() {
     local -i ret=1
     local -ar arg_specs=(
+        '--timeout[The longest wait for any one request, in seconds.]:timeout:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
