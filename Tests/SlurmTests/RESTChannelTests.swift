@@ -7,7 +7,7 @@ extension SlurmStacks {
     /// `SlurmRESTChannel` against Slurm 24.11's slurmrestd, once per data_parser version it serves. Skipped (with the
     /// reason) when the stack is not up, unless `TEAMCTL_SLURM_REQUIRED` is set, where a missing stack fails.
     @Suite(
-        "slurmrestd on Slurm 24.11", .serialized,
+        "slurmrestd on Slurm 24.11", .stackLock("24.11"),
         .enabled("the Slurm 24.11 stack is not up: run scripts/slurm-stack up 24.11") {
             await RESTStack.shouldRun("24.11")
         })
@@ -41,6 +41,12 @@ extension SlurmStacks {
 
         @Test(arguments: RESTCase.slurm2411) func changesKeepTheOtherLimits(_ testCase: RESTCase) async throws {
             try await RESTScenarios.changesKeepTheOtherLimits(testCase)
+        }
+
+        @Test(arguments: RESTCase.slurm2411) func changesSeveralAssociationsInOneWrite(_ testCase: RESTCase)
+            async throws
+        {
+            try await RESTScenarios.changesSeveralAssociationsInOneWrite(testCase)
         }
 
         @Test(arguments: RESTCase.slurm2411) func changesTheAccountsOwnAssociation(_ testCase: RESTCase) async throws {
@@ -81,7 +87,7 @@ extension SlurmStacks {
     /// `SlurmRESTChannel` against Slurm 22.05's slurmrestd (`openapi/dbv0.0.38`). Skipped (with the reason) when the
     /// stack is not up, unless `TEAMCTL_SLURM_REQUIRED` is set, where a missing stack fails.
     @Suite(
-        "slurmrestd on Slurm 22.05", .serialized,
+        "slurmrestd on Slurm 22.05", .stackLock("22.05"),
         .enabled("the Slurm 22.05 stack is not up: run scripts/slurm-stack up 22.05") {
             await RESTStack.shouldRun("22.05")
         })
@@ -107,6 +113,12 @@ extension SlurmStacks {
 
         @Test(arguments: RESTCase.slurm2205) func changesKeepTheOtherLimits(_ testCase: RESTCase) async throws {
             try await RESTScenarios.changesKeepTheOtherLimits(testCase)
+        }
+
+        @Test(arguments: RESTCase.slurm2205) func changesSeveralAssociationsInOneWrite(_ testCase: RESTCase)
+            async throws
+        {
+            try await RESTScenarios.changesSeveralAssociationsInOneWrite(testCase)
         }
 
         @Test(arguments: RESTCase.slurm2205) func refusesAccountLevelChanges(_ testCase: RESTCase) async throws {
