@@ -82,6 +82,51 @@ enum RESTScenarios {
         #expect(missing?.kind == .notFound)
     }
 
+    /// A QOS granted to several associations is one read, one POST associations/ and one read back, whatever each
+    /// held before; every other limit survives; an association that is not there is named after the others changed.
+    static func changesSeveralAssociationsInOneWrite(_ testCase: RESTCase) async throws {
+        let f = try await RESTFixture(testCase)
+        let account = try f.freshAccount("batch", qos: ["normal", "premium"])
+        defer { f.removeAccount(account) }
+        try f.sacctmgrAddUsers([f.alice], to: account, settings: ["qos=normal", "GrpTRESMins=cpu=1000,mem=2000"])
+        try f.sacctmgrAddUsers(["bob"], to: account, settings: ["qos=normal,premium", "GrpTRESMins=gres/gpu=60"])
+        try f.sacctmgrAddUsers(["carol"], to: account, settings: ["qos=normal", "MaxJobs=7"])
+
+        f.counter.reset()
+        let grant = SlurmAssociationChange(addingQOS: ["premium"])
+        try await f.root.modifyAssociations(account: account, changes: [f.alice: grant, "bob": grant, "carol": grant])
+        #expect(f.counter.requests.filter { $0.hasPrefix("POST") }.count == 1)
+        #expect(f.counter.requests.count == 3)
+        var state = try #require(try await f.root.readAccount(account))
+        for user in [f.alice, "bob", "carol"] { #expect(state.users[user]?.qos == ["normal", "premium"]) }
+        #expect(state.users[f.alice]?.grpTRESMins == ["cpu": 1000, "mem": 2000])
+        #expect(state.users["bob"]?.grpTRESMins == ["gres/gpu": 60])
+        #expect(try f.sacctmgrAssociation(account: account, user: "carol", fields: "maxjobs") == "7")
+
+        // Revoking from some and a limit on others, with one user who is not in the account: the others change,
+        // then the missing one is reported.
+        f.counter.reset()
+        let missing = await #expect(throws: SlurmError.self) {
+            try await f.root.modifyAssociations(
+                account: account,
+                changes: [
+                    f.alice: .init(removingQOS: ["premium"]), "bob": .init(grpTRESMins: ["cpu": 600]),
+                    "carol": .init(removingQOS: ["premium"], grpTRESMins: ["cpu": 60]),
+                    "nobody": .init(removingQOS: ["premium"]),
+                ])
+        }
+        #expect(missing?.kind == .notFound)
+        #expect(missing?.message.contains("nobody") == true)
+        #expect(f.counter.requests.filter { $0.hasPrefix("POST") }.count == 1)
+        state = try #require(try await f.root.readAccount(account))
+        #expect(state.users[f.alice]?.qos == ["normal"])
+        #expect(state.users[f.alice]?.grpTRESMins == ["cpu": 1000, "mem": 2000])
+        #expect(state.users["bob"]?.qos == ["normal", "premium"])
+        #expect(state.users["bob"]?.grpTRESMins == ["cpu": 600, "gres/gpu": 60])
+        #expect(state.users["carol"]?.qos == ["normal"])
+        #expect(state.users["carol"]?.grpTRESMins == ["cpu": 60])
+    }
+
     static func changesKeepTheOtherLimits(_ testCase: RESTCase) async throws {
         let f = try await RESTFixture(testCase)
         let account = try f.freshAccount("limits", qos: ["normal", "premium"])

@@ -61,6 +61,16 @@ struct SacctmgrParsingTests {
         #expect(!SacctmgrParsing.saysAssociationsExist("No account x on cluster test, skipping.\nNothing added."))
     }
 
+    @Test func readsTheUsersAModifyMatched() {
+        let output = """
+             Modified user associations...
+              C = test       A = sa_x                 U = sa_u1      
+              C = test       A = sa_x                 U = SA_U2
+            """
+        #expect(SacctmgrParsing.modifiedUsers(output) == ["sa_u1", "sa_u2"])
+        #expect(SacctmgrParsing.modifiedUsers(" Modified account associations...\n  C = test  A = sa_x\n").isEmpty)
+    }
+
     @Test func readsSreportRowsPerTRES() {
         let text = """
             proj1||cpu|1080

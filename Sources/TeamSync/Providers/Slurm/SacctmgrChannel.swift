@@ -144,12 +144,10 @@ public struct SacctmgrChannel: SlurmAccounting {
             // Every association already existed (sacctmgr adds what is missing and says so otherwise): what was
             // asked for still has to hold, so apply the QOS and limits as a change.
             if !qos.isEmpty || !key.grpTRESMins.isEmpty {
-                for member in members {
-                    try await modifyAssociation(
-                        account: account, user: member,
-                        change: SlurmAssociationChange(
-                            qos: qos.isEmpty ? nil : qos, grpTRESMins: key.grpTRESMins.mapValues { $0 }))
-                }
+                let change = SlurmAssociationChange(
+                    qos: qos.isEmpty ? nil : qos, grpTRESMins: key.grpTRESMins.mapValues { $0 })
+                try await modifyAssociations(
+                    account: account, changes: Dictionary(uniqueKeysWithValues: members.map { ($0, change) }))
             }
         }
     }
@@ -191,36 +189,105 @@ public struct SacctmgrChannel: SlurmAccounting {
             doing: "remove \(users.joined(separator: ", ")) from \(account)")
     }
 
-    public func modifyAssociation(account: String, user: String, change: SlurmAssociationChange) async throws {
+    public func modifyAssociations(account: String, changes: [String: SlurmAssociationChange]) async throws {
         let account = try name(account)
-        let user = user.isEmpty ? "" : try name(user)
-        var settings: [String] = []
-        if let qos = change.qos { settings.append("qos=\(try qos.map(name).joined(separator: ","))") }
-        if !change.grpTRESMins.isEmpty {
-            for tres in change.grpTRESMins.keys { _ = try name(tres) }
-            settings.append("grptresmins=\(SacctmgrParsing.tresArgument(change.grpTRESMins))")
+        var wanted: [String: SlurmAssociationChange] = [:]
+        for (user, change) in changes { wanted[user.isEmpty ? "" : try name(user)] = change }
+        func what(_ member: String) -> String { member.isEmpty ? "account \(account)" : "\(member) in \(account)" }
+        // sacctmgr sets only the fields named, so no merge is needed, except to turn a QOS added or taken into the
+        // whole list (not `qos+=`, which stores a delta on the inherited list, unlike a list set by REST or by hand):
+        // that needs the current lists, read once.
+        let needsState = wanted.values.contains { !$0.addingQOS.isEmpty || !$0.removingQOS.isEmpty }
+        let state = needsState ? try await readAccount(account) : nil
+        if needsState && state == nil {
+            throw SlurmError(.notFound, "account \(account) does not exist on cluster \(cluster)")
         }
-        guard !settings.isEmpty else { return }
-        let target = user.isEmpty ? "account \(account)" : "\(user) in \(account)"
-        let arguments =
-            user.isEmpty
-            ? ["modify", "account", "where", "name=\(account)", "cluster=\(cluster)", "set"] + settings
-            : ["modify", "user", "where", "user=\(user)", "account=\(account)", "cluster=\(cluster)", "set"] + settings
-        let output = try await process.run(sacctmgr, ["-i"] + arguments)
-        if output.status == 0 { return }
-        guard output.combined.contains("Nothing modified") || output.combined.contains("didn't affect anything")
-        else { throw SacctmgrParsing.error(output, doing: "change \(target)") }
-        // "Nothing modified" means no row matched, or the values were already those, or (22.05, a plain user) no
-        // right to change it. The association itself tells which.
-        let state = try await readAccount(account)
-        let current = user.isEmpty ? state?.association : state?.users[user]
-        guard let current else {
-            throw SlurmError(.notFound, "Could not change \(target): there is no such association on \(cluster).")
+        var missing: [String] = []
+        var expectedQOS: [String: [String]] = [:]
+        var groups: [[String]: [String]] = [:]  // the `set` arguments -> the members that get them
+        for member in wanted.keys.sorted() {
+            guard let change = wanted[member] else { continue }
+            var settings: [String] = []
+            if change.changesQOS {
+                var list: [String]?
+                if change.addingQOS.isEmpty && change.removingQOS.isEmpty {
+                    list = change.qos.map { $0.map { $0.lowercased() }.sorted() }
+                } else {
+                    guard let current = member.isEmpty ? state?.association : state?.users[member] else {
+                        missing.append(member)
+                        continue
+                    }
+                    list = change.qosList(from: current.qos)
+                }
+                if let list {
+                    settings.append("qos=\(try list.map(name).joined(separator: ","))")
+                    expectedQOS[member] = list
+                }
+            }
+            if !change.grpTRESMins.isEmpty {
+                for tres in change.grpTRESMins.keys { _ = try name(tres) }
+                settings.append("grptresmins=\(SacctmgrParsing.tresArgument(change.grpTRESMins))")
+            }
+            if !settings.isEmpty { groups[settings, default: []].append(member) }
         }
-        let qosHolds = change.qos.map { $0.map { $0.lowercased() }.sorted() == current.qos } ?? true
-        let limitsHold = change.grpTRESMins.allSatisfy { current.grpTRESMins[$0.key.lowercased()] == $0.value }
-        if qosHolds && limitsHold { return }
-        throw SacctmgrParsing.error(output, doing: "change \(target)")
+        // One run per distinct setting: `modify user where user=A,B,C` takes a list.
+        for (settings, members) in groups.sorted(by: { $0.value.first ?? "" < $1.value.first ?? "" }) {
+            let users = members.filter { !$0.isEmpty }
+            var runs: [(arguments: [String], members: [String])] = []
+            if members.contains("") {
+                runs.append(
+                    (["modify", "account", "where", "name=\(account)", "cluster=\(cluster)", "set"] + settings, [""]))
+            }
+            if !users.isEmpty {
+                runs.append(
+                    (
+                        [
+                            "modify", "user", "where", "user=\(users.joined(separator: ","))", "account=\(account)",
+                            "cluster=\(cluster)", "set",
+                        ] + settings, users
+                    ))
+            }
+            for run in runs {
+                let target = run.members.map(what).joined(separator: ", ")
+                let output = try await process.run(sacctmgr, ["-i"] + run.arguments)
+                let unsure: [String]
+                if output.status == 0 {
+                    // sacctmgr lists every association the `where` matched; a user it does not list has none here.
+                    let listed = SacctmgrParsing.modifiedUsers(output.combined)
+                    unsure = run.members.filter { !$0.isEmpty && !listed.contains($0) }
+                    if unsure.isEmpty { continue }
+                } else {
+                    guard
+                        output.combined.contains("Nothing modified")
+                            || output.combined.contains("didn't affect anything")
+                    else { throw SacctmgrParsing.error(output, doing: "change \(target)") }
+                    unsure = run.members
+                }
+                // "Nothing modified" means no row matched, or the values were already those, or (22.05, a plain
+                // user) no right to change it. The associations themselves tell which.
+                let now = try await readAccount(account)
+                for member in unsure {
+                    guard let current = member.isEmpty ? now?.association : now?.users[member] else {
+                        missing.append(member)
+                        continue
+                    }
+                    let change = wanted[member] ?? SlurmAssociationChange()
+                    let qosHolds = expectedQOS[member].map { $0 == current.qos } ?? true
+                    let limitsHold = change.grpTRESMins.allSatisfy {
+                        current.grpTRESMins[$0.key.lowercased()] == $0.value
+                    }
+                    if !(qosHolds && limitsHold) {
+                        throw SacctmgrParsing.error(output, doing: "change \(what(member))")
+                    }
+                }
+            }
+        }
+        if !missing.isEmpty {
+            throw SlurmError(
+                .notFound,
+                "Could not change \(missing.map(what).joined(separator: ", ")): there is no such association on "
+                    + "\(cluster).")
+        }
     }
 
     public func setDefaultAccount(user: String, account: String) async throws {
@@ -229,6 +296,23 @@ public struct SacctmgrChannel: SlurmAccounting {
         try await write(
             ["modify", "user", "where", "name=\(user)", "cluster=\(cluster)", "set", "defaultaccount=\(account)"],
             doing: "make \(account) the default account of \(user)")
+    }
+
+    public func setDefaultAccounts(_ defaults: [String: String]) async throws {
+        var byAccount: [String: [String]] = [:]
+        for (user, account) in defaults where !user.isEmpty {
+            byAccount[try name(account), default: []].append(try name(user))
+        }
+        // One run per account: `modify user where name=A,B` takes a list.
+        for (account, users) in byAccount.sorted(by: { $0.key < $1.key }) {
+            let users = users.sorted()
+            try await write(
+                [
+                    "modify", "user", "where", "name=\(users.joined(separator: ","))", "cluster=\(cluster)", "set",
+                    "defaultaccount=\(account)",
+                ],
+                doing: "make \(account) the default account of \(users.joined(separator: ", "))")
+        }
     }
 
     public func addCoordinators(_ users: [String], account: String) async throws {

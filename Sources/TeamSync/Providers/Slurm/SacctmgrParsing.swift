@@ -123,4 +123,15 @@ enum SacctmgrParsing {
         }
         return lines.prefix(4).joined(separator: "; ")
     }
+
+    /// The users a `modify user` run lists as matched (`U = name` in its "Modified user associations..." lines).
+    static func modifiedUsers(_ output: String) -> Set<String> {
+        var users: Set<String> = []
+        for line in output.split(separator: "\n") {
+            guard let range = line.range(of: "U = ") else { continue }
+            let name = line[range.upperBound...].prefix { !$0.isWhitespace }
+            if !name.isEmpty { users.insert(name.lowercased()) }
+        }
+        return users
+    }
 }

@@ -29,10 +29,15 @@ public protocol SlurmAccounting: Sendable {
     /// Deletes the users' associations under `account`. Fails with ``SlurmError/Kind/defaultAccount`` when the
     /// account is a user's default and the version refuses, and with ``SlurmError/Kind/jobsRunning`` when jobs run.
     func removeUsers(_ users: [String], account: String) async throws
-    /// Changes one association (`user` empty for the account's own): read, merge, write the whole record.
-    func modifyAssociation(account: String, user: String, change: SlurmAssociationChange) async throws
+    /// Changes associations under `account` (by user; `""` for the account's own) in as few calls as the channel
+    /// allows: one read of them all, each merged with its change, the whole records written together, and checked.
+    /// Associations whose change holds already are not written. Users with no association under the account are
+    /// reported (``SlurmError/Kind/notFound``, naming them) after the others were changed.
+    func modifyAssociations(account: String, changes: [String: SlurmAssociationChange]) async throws
     /// Makes `account` the user's default account.
     func setDefaultAccount(user: String, account: String) async throws
+    /// Makes each user's default account the one given (user -> account), in as few calls as the channel allows.
+    func setDefaultAccounts(_ defaults: [String: String]) async throws
     /// Makes users coordinators of `account`.
     func addCoordinators(_ users: [String], account: String) async throws
     /// Removes users as coordinators of `account` (direct coordinators only; inherited ones stay).
@@ -109,18 +114,46 @@ public struct SlurmNewAssociation: Sendable, Hashable, Codable {
     }
 }
 
-/// A change to an existing association. Nil fields are left as they are.
+extension SlurmAccounting {
+    /// Changes one association (`user` empty for the account's own): read, merge, write the whole record.
+    public func modifyAssociation(account: String, user: String, change: SlurmAssociationChange) async throws {
+        try await modifyAssociations(account: account, changes: [user: change])
+    }
+}
+
+/// A change to an existing association. Nil and empty fields are left as they are.
 public struct SlurmAssociationChange: Sendable, Hashable, Codable {
     /// The whole new QOS list, or nil to leave it.
     public var qos: [String]?
+    /// QOS names to add to the list (the current one, or `qos` when given).
+    public var addingQOS: [String]
+    /// QOS names to take from it.
+    public var removingQOS: [String]
     /// GrpTRESMins entries to change: a number sets the TRES's limit in minutes, nil clears it (unlimited).
     /// TRES not named keep their current limit.
     public var grpTRESMins: [String: Int64?]
 
     /// Creates a change.
-    public init(qos: [String]? = nil, grpTRESMins: [String: Int64?] = [:]) {
+    public init(
+        qos: [String]? = nil, addingQOS: [String] = [], removingQOS: [String] = [], grpTRESMins: [String: Int64?] = [:]
+    ) {
         self.qos = qos?.sorted()
+        self.addingQOS = addingQOS.sorted()
+        self.removingQOS = removingQOS.sorted()
         self.grpTRESMins = grpTRESMins
+    }
+
+    /// Whether the change names a QOS list at all.
+    public var changesQOS: Bool { qos != nil || !addingQOS.isEmpty || !removingQOS.isEmpty }
+
+    /// The QOS list this change makes of `current` (lower case, sorted), or nil when it leaves the list as it is.
+    public func qosList(from current: [String]) -> [String]? {
+        guard changesQOS else { return nil }
+        var list = Set((qos ?? current).map { $0.lowercased() })
+        list.formUnion(addingQOS.map { $0.lowercased() })
+        list.subtract(removingQOS.map { $0.lowercased() })
+        let result = list.sorted()
+        return result == current.map { $0.lowercased() }.sorted() ? nil : result
     }
 }
 

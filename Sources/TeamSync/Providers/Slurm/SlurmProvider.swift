@@ -314,28 +314,15 @@ public struct SlurmProvider: FacilityProvider {
         case .grantPermission(let qos, let users), .revokePermission(let qos, let users):
             let granting: Bool
             if case .grantPermission = change.action { granting = true } else { granting = false }
-            guard let state = try await channel.readAccount(account) else {
-                throw SlurmError(.notFound, "account \(account) does not exist on cluster \(settings.cluster)")
-            }
-            var failures: [String] = []
-            for user in users {
-                guard let association = state.users[user.lowercased()] else {
-                    failures.append("\(user) has no association under \(account)")
-                    continue
-                }
-                var list = Set(association.qos)
-                if granting { list.insert(qos.lowercased()) } else { list.remove(qos.lowercased()) }
-                guard list != Set(association.qos) else { continue }
-                do {
-                    try await channel.modifyAssociation(
-                        account: account, user: user, change: SlurmAssociationChange(qos: Array(list)))
-                } catch let error as SlurmError where users.count > 1 && error.kind != .unavailable {
-                    failures.append("\(user): \(error.message)")
-                }
-            }
-            if !failures.isEmpty {
-                throw SlurmError(.failed, "QOS \(qos) on \(account): " + failures.joined(separator: "; "))
-            }
+            // One call for every user the change names: the channel reads their associations once, adds or takes
+            // the QOS on each and writes them together (users whose list already says so are left alone).
+            let edit =
+                granting
+                ? SlurmAssociationChange(addingQOS: [qos.lowercased()])
+                : SlurmAssociationChange(removingQOS: [qos.lowercased()])
+            try await channel.modifyAssociations(
+                account: account,
+                changes: Dictionary(users.map { ($0.lowercased(), edit) }, uniquingKeysWith: { first, _ in first }))
             return ChangeAnswer(
                 state: nil,
                 detail: "QOS \(qos) \(granting ? "granted to" : "revoked from") \(users.joined(separator: ", "))")
@@ -366,15 +353,15 @@ public struct SlurmProvider: FacilityProvider {
         away account: String, of users: [String], channel: any SlurmAccounting
     ) async throws -> [String] {
         let states = try await channel.users(users)
-        var moved: [String] = []
-        for user in users.map({ $0.lowercased() }).sorted() {
+        var defaults: [String: String] = [:]
+        for user in users.map({ $0.lowercased() }) {
             guard let state = states[user], state.defaultAccount == account,
                 let other = state.accounts.filter({ $0 != account }).sorted().first
             else { continue }
-            try await channel.setDefaultAccount(user: user, account: other)
-            moved.append("\(user) (now \(other))")
+            defaults[user] = other
         }
-        return moved
+        try await channel.setDefaultAccounts(defaults)
+        return defaults.sorted { $0.key < $1.key }.map { "\($0.key) (now \($0.value))" }
     }
 
     /// Runs a write on the channel; when the channel's version cannot make it and sacctmgr is configured too, on

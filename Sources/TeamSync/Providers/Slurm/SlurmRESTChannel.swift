@@ -298,49 +298,108 @@ public struct SlurmRESTChannel: SlurmAccounting {
         try check(try await send(.delete, "associations/", query: query, action: action), action: action)
     }
 
-    public func modifyAssociation(account: String, user: String, change: SlurmAssociationChange) async throws {
-        let name = account.lowercased(), member = user.lowercased()
-        let what = member.isEmpty ? "the association of account \(name)" : "\(member)'s association in \(name)"
-        guard let record = try await associationRecord(account: name, user: member) else {
-            throw SlurmError(.notFound, "\(what) does not exist on cluster \(cluster)")
+    public func modifyAssociations(account: String, changes: [String: SlurmAssociationChange]) async throws {
+        let name = account.lowercased()
+        let wanted = Dictionary(changes.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+        guard !wanted.isEmpty else { return }
+        func what(_ member: String) -> String {
+            member.isEmpty ? "the association of account \(name)" : "\(member)'s association in \(name)"
         }
-        let current = SlurmRESTWire.association(record)
-        let grp = SlurmRESTWire.merged(current.grpTRESMins, change.grpTRESMins)
-        let qos = change.qos.map { $0.map { $0.lowercased() }.sorted() }.flatMap { $0 == current.qos ? nil : $0 }
-        guard grp != current.grpTRESMins || qos != nil else { return }
-
-        if version.isLegacy && member.isEmpty {
-            // 22.05 answers 200 and writes nothing (§9.3): never send it.
-            var sets: [String] = []
-            if let qos { sets.append("QOS=\(SlurmRESTWire.sacctmgrList(qos))") }
-            let tresChange = change.grpTRESMins.filter { current.grpTRESMins[$0.key.lowercased()] != $0.value }
-            if !tresChange.isEmpty { sets.append("GrpTRESMins=\(SlurmRESTWire.sacctmgrTRES(tresChange))") }
+        // One read of every association to change: the whole account when its own is among them, else by user.
+        let members = wanted.keys.sorted()
+        let query: [String]? = members.contains("") ? nil : members
+        func records() async throws -> [String: SlurmRESTJSON] {
+            var found: [String: SlurmRESTJSON] = [:]
+            for row in try await associationRecords(account: name, users: query)
+            where SlurmRESTWire.text(row["partition"]).isEmpty {
+                let member = SlurmRESTWire.text(row["user"])
+                if wanted[member] != nil { found[member] = row }
+            }
+            return found
+        }
+        let before = try await records()
+        let missing = members.filter { before[$0] == nil }
+        if missing.count == members.count {
             throw SlurmError(
-                .unsupported,
-                "slurmrestd \(version.rawValue) (Slurm 22.05) ignores changes to an account's own association; run: "
-                    + "sacctmgr -i modify account where name=\(name) cluster=\(cluster) set \(sets.joined(separator: " "))"
-            )
+                .notFound, missing.map(what).joined(separator: ", ") + " does not exist on cluster \(cluster)")
         }
 
-        let body =
-            version.isLegacy
-            ? SlurmRESTWire.legacyModifyBody(record: record, cluster: cluster, grpTRESMins: grp, qos: qos)
-            : SlurmRESTWire.modifyBody(record: record, grpTRESMins: grp, qos: qos)
-        let action = "POST associations/ (\(what))"
-        try check(try await send(.post, "associations/", body: body, action: action), action: action)
-
-        // Slurm has answered 200 to writes it did not make (§4, §9): read it back.
-        guard let after = try await associationRecord(account: name, user: member) else {
-            throw SlurmError(.failed, "\(what) is gone after \(action)")
+        struct Write {
+            var member: String
+            var grpTRESMins: [String: Int64]
+            var qos: [String]?
+            var body: SlurmRESTJSON
         }
-        let now = SlurmRESTWire.association(after)
-        if now.grpTRESMins != grp || (qos.map { !$0.isEmpty && $0 != now.qos } ?? false) {
+        var writes: [Write] = []
+        for member in members {
+            guard let record = before[member], let change = wanted[member] else { continue }
+            let current = SlurmRESTWire.association(record)
+            let grp = SlurmRESTWire.merged(current.grpTRESMins, change.grpTRESMins)
+            let qos = change.qosList(from: current.qos)
+            guard grp != current.grpTRESMins || qos != nil else { continue }
+            if version.isLegacy && member.isEmpty {
+                // 22.05 answers 200 and writes nothing (§9.3): never send it.
+                var sets: [String] = []
+                if let qos { sets.append("QOS=\(SlurmRESTWire.sacctmgrList(qos))") }
+                let tresChange = change.grpTRESMins.filter { current.grpTRESMins[$0.key.lowercased()] != $0.value }
+                if !tresChange.isEmpty { sets.append("GrpTRESMins=\(SlurmRESTWire.sacctmgrTRES(tresChange))") }
+                throw SlurmError(
+                    .unsupported,
+                    "slurmrestd \(version.rawValue) (Slurm 22.05) ignores changes to an account's own association; "
+                        + "run: sacctmgr -i modify account where name=\(name) cluster=\(cluster) set "
+                        + sets.joined(separator: " "))
+            }
+            let body =
+                version.isLegacy
+                ? SlurmRESTWire.legacyModifyBody(record: record, cluster: cluster, grpTRESMins: grp, qos: qos)
+                : SlurmRESTWire.modifyBody(record: record, grpTRESMins: grp, qos: qos)
+            writes.append(Write(member: member, grpTRESMins: grp, qos: qos, body: body))
+        }
+
+        if !writes.isEmpty {
+            // POST associations/ takes a list: the whole records together, in slices small enough for one body.
+            for slice in stride(from: 0, to: writes.count, by: Self.associationsPerPost) {
+                let part = writes[slice..<min(slice + Self.associationsPerPost, writes.count)]
+                let body: SlurmRESTJSON = [
+                    "associations": .array(part.flatMap { $0.body["associations"]?.array ?? [] })
+                ]
+                let action =
+                    part.count == 1
+                    ? "POST associations/ (\(what(part[part.startIndex].member)))"
+                    : "POST associations/ (\(part.count) associations in \(name))"
+                try check(try await send(.post, "associations/", body: body, action: action), action: action)
+            }
+            // Slurm has answered 200 to writes it did not make (§4, §9): read them back, in one request.
+            let after = try await records()
+            var notApplied: [String] = []
+            for write in writes {
+                guard let record = after[write.member] else {
+                    notApplied.append("\(what(write.member)) is gone")
+                    continue
+                }
+                let now = SlurmRESTWire.association(record)
+                if now.grpTRESMins != write.grpTRESMins || (write.qos.map { !$0.isEmpty && $0 != now.qos } ?? false) {
+                    notApplied.append(
+                        "\(what(write.member)): GrpTRESMins now \(Self.show(now.grpTRESMins)), wanted "
+                            + Self.show(write.grpTRESMins)
+                            + (write.qos.map { "; QOS now \(now.qos), wanted \($0)" } ?? ""))
+                }
+            }
+            if !notApplied.isEmpty {
+                throw SlurmError(
+                    .failed,
+                    "slurmrestd accepted POST associations/ but did not apply it: " + notApplied.joined(separator: "; ")
+                )
+            }
+        }
+        if !missing.isEmpty {
             throw SlurmError(
-                .failed,
-                "slurmrestd accepted \(action) but did not apply it: GrpTRESMins now \(Self.show(now.grpTRESMins)), "
-                    + "wanted \(Self.show(grp))" + (qos.map { "; QOS now \(now.qos), wanted \($0)" } ?? ""))
+                .notFound, missing.map(what).joined(separator: ", ") + " does not exist on cluster \(cluster)")
         }
     }
+
+    /// How many association records one POST associations/ carries at most.
+    static let associationsPerPost = 200
 
     public func setDefaultAccount(user: String, account: String) async throws {
         let name = account.lowercased(), member = user.lowercased()
@@ -364,6 +423,26 @@ public struct SlurmRESTChannel: SlurmAccounting {
             let action = "POST users/ (default account of \(member) to \(name))"
             try check(try await send(.post, "users/", body: body, action: action), action: action)
         }
+    }
+
+    public func setDefaultAccounts(_ defaults: [String: String]) async throws {
+        let wanted = Dictionary(
+            defaults.map { ($0.key.lowercased(), $0.value.lowercased()) }.filter { !$0.0.isEmpty },
+            uniquingKeysWith: { $1 })
+        guard !wanted.isEmpty else { return }
+        if version.isLegacy || wanted.count == 1 {
+            // 22.05 sets a default through each association (is_default), one at a time.
+            for (user, account) in wanted.sorted(by: { $0.key < $1.key }) {
+                try await setDefaultAccount(user: user, account: account)
+            }
+            return
+        }
+        // POST users/ takes a list: every user with their new default account in one request.
+        let users: [SlurmRESTJSON] = wanted.sorted { $0.key < $1.key }.map {
+            ["name": .string($0.key), "default": ["account": .string($0.value)]]
+        }
+        let action = "POST users/ (default accounts of \(wanted.keys.sorted().joined(separator: ", ")))"
+        try check(try await send(.post, "users/", body: ["users": .array(users)], action: action), action: action)
     }
 
     public func addCoordinators(_ users: [String], account: String) async throws {
