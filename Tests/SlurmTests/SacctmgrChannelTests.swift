@@ -207,6 +207,54 @@ extension SlurmStacks {
             }
         }
 
+        /// slurmdbd refuses to delete an association with a running job (ESLURM_JOBS_RUNNING_ON_ASSOC; it looks in its
+        /// own job table, so a job row with no end time stands for one without a slurmctld): both channels say so as
+        /// a retryable failure, and the association stays.
+        @Test(arguments: SlurmStack.testedVersions)
+        func aRunningJobBlocksARemovalClearly(version: String) async throws {
+            try await SlurmStackLock.exclusive(version) {
+                let f = try Fixture(version)
+                defer { f.cleanUp() }
+                let other = try f.makeAccount()
+                let u = f.user()
+                try f.admin("add", "user", u, "account=\(other)")  // their default account is another one
+                try f.admin("add", "user", u, "account=\(f.account)")
+                let job = Int.random(in: 900_000_000..<999_000_000)
+                let logs = version == "22.05" ? "" : "std_err, std_in, std_out, "
+                let logValues = version == "22.05" ? "" : "'', '', '', "
+                try f.stack.runSQL(
+                    """
+                    SET @id := (SELECT id_assoc FROM test_assoc_table WHERE user='\(u)' AND acct='\(f.account)'
+                      AND deleted=0 AND `partition`='');
+                    SET @now := UNIX_TIMESTAMP();
+                    INSERT INTO test_job_table (mod_time, deleted, account, cpus_req, id_assoc, id_job, id_qos, id_user,
+                      id_group, job_name, nodelist, nodes_alloc, `partition`, state, timelimit, time_submit,
+                      time_eligible, time_start, time_end, gres_used, wckey, work_dir, \(logs)tres_alloc, tres_req,
+                      mem_req, exit_code, id_array_job, id_resv, id_wckey, het_job_id, het_job_offset, kill_requid,
+                      state_reason_prev, priority)
+                    VALUES (@now, 0, '\(f.account)', 1, @id, \(job), 1, 4242, 4242, 'teamctl-running', 'localhost', 1,
+                      'debug', 1, 60, @now-120, @now-120, @now-60, 0, '', '', '/var/empty', \(logValues)'1=1,2=100,4=1',
+                      '1=1,2=100,4=1', 100, 0, 0, 0, 0, 0, 4294967294, 4294967294, 0, 1);
+                    """)
+                defer { _ = try? f.stack.runSQL("DELETE FROM test_job_table WHERE id_job=\(job);") }
+
+                let bySacctmgr = await #expect(throws: SlurmError.self) {
+                    try await f.channel.removeUsers([u], account: f.account)
+                }
+                #expect(bySacctmgr?.kind == .jobsRunning, "\(String(describing: bySacctmgr))")
+                #expect(bySacctmgr?.message.contains("Retry once they end") == true)
+
+                let rest = try await SlurmRESTChannel.connect(
+                    baseURL: f.stack.restURL, cluster: f.stack.cluster, userName: "root",
+                    token: SlurmJWTSource(token: try f.stack.token(for: "root")))
+                let byREST = await #expect(throws: SlurmError.self) {
+                    try await rest.removeUsers([u], account: f.account)
+                }
+                #expect(byREST?.kind == .jobsRunning, "\(String(describing: byREST))")
+                #expect(try f.stack.associations(f.account)[u] != nil)
+            }
+        }
+
         @Test(arguments: SlurmStack.testedVersions)
         func addsAndRemovesCoordinators(version: String) async throws {
             try await SlurmStackLock.exclusive(version) {
