@@ -42,13 +42,14 @@ struct FaultInjector {
     mutating func reseed(_ seed: UInt64) { random = SplitMix64(seed: seed) }
 }
 
-/// A small, fast, seedable generator (SplitMix64); quality is ample for fault injection.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, fast, seedable generator (SplitMix64); quality is ample for fault injection. Public for the benchmarks,
+/// which build their generated workloads with it so every run builds the same one.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,3 +1,4 @@
+import FacilityEmulator
 import Foundation
 
 /// The Slurm state the `slurm` bench works with, as far as teamctl manages it: per account its own GrpTRESMins,
@@ -63,19 +64,6 @@ struct SlurmBenchState: Hashable, Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so every run of the bench builds the same workload.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One change as a person would make it by hand: one association, one QOS, one limit or one coordinator. The
 /// naive script makes one `sacctmgr -i` call for each (plus one to move a default account away before a removal).
 enum SlurmAtomicChange: Hashable, Sendable {
@@ -87,6 +75,16 @@ enum SlurmAtomicChange: Hashable, Sendable {
     case setAccountLimit(account: String, tres: String, minutes: Int64)
     case addCoordinator(user: String, account: String)
     case removeCoordinator(user: String, account: String)
+
+    /// The account the change is in.
+    var account: String {
+        switch self {
+        case .addUser(_, let a, _, _), .removeUser(_, let a, _), .grantQOS(_, let a, _), .revokeQOS(_, let a, _),
+            .setUserLimit(_, let a, _, _), .setAccountLimit(let a, _, _), .addCoordinator(_, let a),
+            .removeCoordinator(_, let a):
+            return a
+        }
+    }
 
     var kind: String {
         switch self {
@@ -347,14 +345,7 @@ struct SlurmBenchWorkload: Sendable {
         func limitArg(_ limits: [String: Int64]) -> String {
             limits.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         }
-        let byAccount = Dictionary(grouping: changes) { change -> String in
-            switch change {
-            case .addUser(_, let a, _, _), .removeUser(_, let a, _), .grantQOS(_, let a, _), .revokeQOS(_, let a, _),
-                .setUserLimit(_, let a, _, _), .setAccountLimit(let a, _, _), .addCoordinator(_, let a),
-                .removeCoordinator(_, let a):
-                return a
-            }
-        }
+        let byAccount = Dictionary(grouping: changes, by: \.account)
         for name in accountNames {
             let list = byAccount[name] ?? []
             func order(_ change: SlurmAtomicChange) -> Int {
@@ -412,14 +403,7 @@ struct SlurmBenchWorkload: Sendable {
     /// The changes teamctl's planner makes, mirrored from `ProjectPlanning` (one per target and kind).
     func plannedChanges() -> SlurmPlannedChanges {
         var total = SlurmPlannedChanges()
-        let byAccount = Dictionary(grouping: changes) { change -> String in
-            switch change {
-            case .addUser(_, let a, _, _), .removeUser(_, let a, _), .grantQOS(_, let a, _), .revokeQOS(_, let a, _),
-                .setUserLimit(_, let a, _, _), .setAccountLimit(let a, _, _), .addCoordinator(_, let a),
-                .removeCoordinator(_, let a):
-                return a
-            }
-        }
+        let byAccount = Dictionary(grouping: changes, by: \.account)
         for name in accountNames {
             var p = SlurmPlannedChanges()
             var grants: [String: Int] = [:]

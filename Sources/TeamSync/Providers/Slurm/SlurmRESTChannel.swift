@@ -318,11 +318,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
             return found
         }
         let before = try await records()
+        // Those with no association are reported after the others were written.
         let missing = members.filter { before[$0] == nil }
-        if missing.count == members.count {
-            throw SlurmError(
-                .notFound, missing.map(what).joined(separator: ", ") + " does not exist on cluster \(cluster)")
-        }
 
         struct Write {
             var member: String
