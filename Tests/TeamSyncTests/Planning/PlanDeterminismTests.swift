@@ -1,4 +1,5 @@
 import AccountModels
+import FacilityEmulator
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct PlanDeterminismTests {
     /// A realistic input: the example team of 30 with drift in several groups.
     static func exampleInputs(order seed: UInt64) -> ([TeamManifest], FacilitySnapshot) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let names = (0..<30).map { "user\($0)" }.shuffled(using: &rng)
         var members: [String: MemberSpec] = [:]
         for (index, name) in names.shuffled(using: &rng).enumerated() {
@@ -47,7 +48,7 @@ struct PlanDeterminismTests {
     static func plan(seed: UInt64, createdAt: Double? = 1_795_600_900) -> Plan {
         let (manifests, snapshot) = exampleInputs(order: 1)
         var reordered = manifests
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         reordered.shuffle(using: &rng)
         // Rebuild every dictionary from a shuffled list of its entries: hashing order must not leak.
         reordered = reordered.map { manifest in
@@ -106,18 +107,5 @@ struct PlanDeterminismTests {
         other.changes.removeLast()
         #expect(other.computedPlanID() != early.planID)
         #expect(early.planID.count == 16)
-    }
-}
-
-/// SplitMix64: a reproducible generator so shuffles are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
