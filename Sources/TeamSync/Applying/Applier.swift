@@ -128,7 +128,7 @@ public struct Applier: Sendable {
         for change in plan.changes { grouping[change.target, default: []].append(change) }
         let byTarget = grouping
         // People this plan adds to a project (sent before, perhaps cut off by a crash) may already show in its other
-        // targets (a new Slurm association holds the account's QOS and the member role): that is not drift.
+        // targets (a back end may give a newcomer the project's permissions and the member role): that is not drift.
         var joined: [String: Set<String>] = [:]
         for change in plan.changes where confirmed.contains(change.id) || attempted.contains(change.id) {
             if case .addProjectMembers(let names) = change.action {

@@ -81,8 +81,8 @@ public enum Planner {
     static func removalLimitRefusals(
         manifests: [TeamManifest], changes: [PlannedChange], options: PlanOptions
     ) -> [String] {
-        // Taking from someone the same plan adds to the project (a QOS a new Slurm association inherits) takes
-        // nothing anyone had: it does not count.
+        // Taking from someone the same plan adds to the project (a permission a newcomer inherits from the project,
+        // `ObservedProject.joinerPermissions`) takes nothing anyone had: it does not count.
         var joining: Set<String> = []
         for change in changes {
             if case .addProjectMembers(let names) = change.action {
