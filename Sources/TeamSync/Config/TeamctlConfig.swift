@@ -145,3 +145,12 @@ public enum ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension TeamctlConfig {
+    /// Every profile with what its facility holds, for resolving a team across facilities. Without any profile,
+    /// `nersc` alone (NERSC's production defaults).
+    public var facilityTraits: [String: FacilityTraits] {
+        guard !profiles.isEmpty else { return ["nersc": ProviderFactory.traits(provider: nil)] }
+        return profiles.mapValues { ProviderFactory.traits(provider: $0.provider) }
+    }
+}

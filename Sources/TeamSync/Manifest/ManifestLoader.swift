@@ -86,6 +86,19 @@ public enum ManifestLoader {
                 file: file, line: 0, column: 0)
             return (nil, [skipped])
         }
+        if !namedDirectly, TeamLoader.isPeopleFile(text: text) {
+            let skipped = Diagnostic.warning(
+                "skipped: this is a people file (top-level 'people:'), not a team manifest", file: file, line: 0,
+                column: 0)
+            return (nil, [skipped])
+        }
+        if TeamLoader.isTeamManifest(text: text) {
+            let refused = Diagnostic.error(
+                "this is a team manifest of version 2 (one team across facilities); give it on its own",
+                file: file, line: 0, column: 0,
+                hint: "run e.g. 'teamctl plan -f \(file)', without other manifests or directories")
+            return (nil, [refused])
+        }
         let outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
         return (outcome.loaded, outcome.diagnostics)
     }

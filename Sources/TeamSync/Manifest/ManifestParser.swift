@@ -35,25 +35,33 @@ struct ManifestParser {
     /// Parses and checks one file's text.
     static func parse(_ text: String, file: String, today: CalendarDay, limits: ManifestLimits) -> Outcome {
         var parser = ManifestParser(file: file, today: today, limits: limits)
-        let loaded = parser.run(text)
+        var loaded: LoadedManifest?
+        if let root = parser.document(text) { loaded = parser.manifest(from: root) }
+        let diagnostics = parser.finishedDiagnostics()
+        let failed = diagnostics.contains { $0.severity == .error }
+        return Outcome(loaded: failed ? nil : loaded, diagnostics: diagnostics)
+    }
+
+    /// The diagnostics sorted top to bottom, with a last one counting those past the limit.
+    mutating func finishedDiagnostics() -> [Diagnostic] {
         // Checking walks the tree section by section; report like a compiler, top to bottom (ties keep their order).
-        parser.diagnostics = parser.diagnostics.enumerated()
+        diagnostics = diagnostics.enumerated()
             .sorted {
                 ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
             }
             .map(\.element)
-        if parser.droppedDiagnostics > 0 {
-            parser.diagnostics.append(
+        if droppedDiagnostics > 0 {
+            diagnostics.append(
                 Diagnostic(
-                    severity: parser.droppedAnError ? .error : .warning, file: file, line: 0, column: 0,
-                    message: "\(parser.droppedDiagnostics) more problems not shown",
+                    severity: droppedAnError ? .error : .warning, file: file, line: 0, column: 0,
+                    message: "\(droppedDiagnostics) more problems not shown",
                     hint: "fix the ones above and run 'teamctl validate' again"))
         }
-        let failed = parser.diagnostics.contains { $0.severity == .error }
-        return Outcome(loaded: failed ? nil : loaded, diagnostics: parser.diagnostics)
+        return diagnostics
     }
 
-    private mutating func run(_ text: String) -> LoadedManifest? {
+    /// The text's one YAML document, checked before composing; nil (after reporting why) when there is none to read.
+    mutating func document(_ text: String) -> YAMLNode? {
         // A byte order mark (some Windows editors write one) is not part of the document.
         var text = text
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
@@ -63,8 +71,7 @@ struct ManifestParser {
                 hint: refusal.hint)
             return nil
         }
-        guard let root = compose(text) else { return nil }
-        return manifest(from: root)
+        return compose(text)
     }
 
     // MARK: - Reporting

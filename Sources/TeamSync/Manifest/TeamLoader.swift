@@ -1,0 +1,88 @@
+import AccountModels
+import Foundation
+
+/// Reads a team manifest of version 2 and the people file it names, and resolves the team for its facilities.
+public enum TeamLoader {
+    /// Whether a file is a team manifest of version 2 (a top-level `version: 2` line), without parsing it.
+    public static func isTeamManifest(path: String) -> Bool {
+        guard !ManifestLoader.isDirectory(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        return isTeamManifest(text: String(decoding: head, as: UTF8.self))
+    }
+
+    /// Whether a text has a top-level `version: 2` line.
+    static func isTeamManifest(text: String) -> Bool {
+        text.split(separator: "\n", omittingEmptySubsequences: false).contains { line in
+            let words = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? ""
+            return words.trimmingCharacters(in: .whitespaces) == "version: 2" && line.hasPrefix("version")
+        }
+    }
+
+    /// Whether a text is a people file (top-level `people:` and no `project:` or `team:`).
+    static func isPeopleFile(text: String) -> Bool {
+        var hasPeople = false
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("project:") || line.hasPrefix("team:") || line.hasPrefix("members:") { return false }
+            if line.hasPrefix("people:") { hasPeople = true }
+        }
+        return hasPeople
+    }
+
+    /// Parses the team and its people file and resolves the team; every problem of both files and of resolution is
+    /// a diagnostic. The result is nil when any is an error.
+    public static func validate(
+        path: String, today: CalendarDay, profiles: [String: FacilityTraits], profilesSource: String,
+        only: Set<String>? = nil, limits: ManifestLimits = .standard
+    ) -> (team: ResolvedTeam?, diagnostics: [Diagnostic]) {
+        let teamText: String
+        switch ManifestFile.read(path, limits: limits) {
+        case .text(let text): teamText = text
+        case .refused(let diagnostic): return (nil, [diagnostic])
+        }
+        let (team, teamDiagnostics) = ManifestParser.parseTeam(teamText, file: path, today: today, limits: limits)
+        guard let team else { return (nil, teamDiagnostics) }
+        let peoplePath = peoplePath(team.spec.peopleFile, besides: path)
+        let peopleText: String
+        switch ManifestFile.read(peoplePath, limits: peopleLimits(limits)) {
+        case .text(let text): peopleText = text
+        case .refused(let diagnostic):
+            let place = team.peopleLocation
+            let cause = Diagnostic.error(
+                "cannot read the people file \(peoplePath): \(diagnostic.message)", file: path, line: place.line,
+                column: place.column, hint: "'people' names a file relative to this manifest's folder")
+            return (nil, teamDiagnostics + [cause])
+        }
+        let (people, peopleDiagnostics) = ManifestParser.parsePeople(
+            peopleText, file: peoplePath, today: today, limits: peopleLimits(limits))
+        guard let people else { return (nil, teamDiagnostics + peopleDiagnostics) }
+        let (resolved, resolution) = TeamResolver.resolve(
+            team: team, people: people, profiles: profiles, profilesSource: profilesSource, only: only)
+        return (resolved, teamDiagnostics + peopleDiagnostics + resolution)
+    }
+
+    /// Like `validate`, but throws `ManifestError.invalid` when any diagnostic is an error.
+    public static func load(
+        path: String, today: CalendarDay, profiles: [String: FacilityTraits], profilesSource: String,
+        only: Set<String>? = nil
+    ) throws -> (team: ResolvedTeam, diagnostics: [Diagnostic]) {
+        let (team, diagnostics) = validate(
+            path: path, today: today, profiles: profiles, profilesSource: profilesSource, only: only)
+        guard let team else { throw ManifestError.invalid(diagnostics) }
+        return (team, diagnostics)
+    }
+
+    /// The people file's path: as written when absolute, else relative to the manifest's folder.
+    static func peoplePath(_ written: String, besides manifest: String) -> String {
+        if written.hasPrefix("/") { return written }
+        let folder = (manifest as NSString).deletingLastPathComponent
+        return folder.isEmpty ? written : (folder as NSString).appendingPathComponent(written)
+    }
+
+    /// A people file of a large collaboration holds more than one team's manifest: four times the room.
+    static func peopleLimits(_ limits: ManifestLimits) -> ManifestLimits {
+        var larger = limits
+        larger.maxFileBytes = limits.maxFileBytes * 4
+        return larger
+    }
+}
