@@ -18,6 +18,7 @@ struct TeamCtl: AsyncParsableCommand {
             HistoryCommand.self,
             AckCommand.self,
             UsageCommand.self,
+            PersonCommand.self,
             ImportCommand.self,
             DemoCommand.self,
             DoctorCommand.self,

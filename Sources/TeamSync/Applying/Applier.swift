@@ -39,11 +39,13 @@ public struct Applier: Sendable {
         _ plan: Plan, options: ApplyOptions = ApplyOptions(),
         preflight: @escaping @Sendable () async -> String? = { nil }
     ) async -> ApplyReport {
-        func refuse(_ reason: String) -> ApplyReport {
+        func refuse(_ reason: String, moved: Bool = false) -> ApplyReport {
             log.error("apply refused", metadata: ["plan": "\(plan.planID)", "reason": "\(reason)"])
-            return ApplyReport(
+            var report = ApplyReport(
                 planID: plan.planID, runID: nil, outcome: .refused, refusal: reason,
                 results: plan.changes.map { ApplyReport.ChangeResult(change: $0, outcome: .notAttempted) })
+            report.facilityMoved = moved
+            return report
         }
         guard plan.refusals.isEmpty else {
             return refuse("the plan breaks policy: " + plan.refusals.joined(separator: "; "))
@@ -68,11 +70,12 @@ public struct Applier: Sendable {
         // and none lets a write through.
         async let preflightCheck = preflight()
         async let statusCheck: String? = options.ignoreStatus ? nil : statusProblem()
-        async let basisCheck: String? =
+        async let basisCheck: (text: String, moved: Bool)? =
             options.verifyBasis
             ? basisProblem(plan, confirmed: confirmed, attempted: attempted, options: options) : nil
         let (preflightIssue, statusIssue, basisIssue) = await (preflightCheck, statusCheck, basisCheck)
-        if let problem = preflightIssue ?? statusIssue ?? basisIssue { return refuse(problem) }
+        if let problem = preflightIssue ?? statusIssue { return refuse(problem) }
+        if let basisIssue { return refuse(basisIssue.text, moved: basisIssue.moved) }
         if options.dryRun {
             let results = plan.changes.map {
                 confirmed.contains($0.id) ? earlier($0) : ApplyReport.ChangeResult(change: $0, outcome: .wouldApply)
@@ -123,7 +126,7 @@ public struct Applier: Sendable {
 
     private func basisProblem(
         _ plan: Plan, confirmed: Set<String>, attempted: Set<String>, options: ApplyOptions
-    ) async -> String? {
+    ) async -> (text: String, moved: Bool)? {
         var grouping: [ChangeTarget: [PlannedChange]] = [:]
         for change in plan.changes { grouping[change.target, default: []].append(change) }
         let byTarget = grouping
@@ -139,19 +142,22 @@ public struct Applier: Sendable {
         let toCheck = byTarget.keys.sorted().filter { target in
             byTarget[target, default: []].contains { !confirmed.contains($0.id) }
         }
-        let problems = await Self.boundedMap(toCheck, limit: options.concurrency) { target -> String? in
+        let problems = await Self.boundedMap(toCheck, limit: options.concurrency) { target -> (String, Bool)? in
             do {
                 let current = try await self.provider.read(target)
                 return Self.drift(
                     target: target, basis: plan.basis, changes: byTarget[target, default: []], confirmed: confirmed,
-                    attempted: attempted, current: current, joined: target.project.flatMap { joiners[$0] } ?? [])
+                    attempted: attempted, current: current, joined: target.project.flatMap { joiners[$0] } ?? []
+                ).map { ($0, true) }
             } catch {
-                return "\(describe(target)) could not be re-read (\(error))"
+                return ("\(describe(target)) could not be re-read (\(error))", false)
             }
         }.compactMap { $0 }
         guard !problems.isEmpty else { return nil }
-        return "the facility changed since the plan was made: " + problems.joined(separator: "; ")
+        let text =
+            "the facility changed since the plan was made: " + problems.map(\.0).joined(separator: "; ")
             + "; refresh and make a new plan"
+        return (text, problems.contains { $0.1 })
     }
 
     /// How a target differs from what the plan expects: its basis with confirmed changes applied, where changes

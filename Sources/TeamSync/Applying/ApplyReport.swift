@@ -44,6 +44,9 @@ public struct ApplyReport: Sendable, Hashable {
     public var refusal: String?
     /// Every change of the plan, in plan order.
     public var results: [ChangeResult]
+    /// Whether the run was refused because the facility moved since the plan was made (a saved plan's basis no
+    /// longer holds), as opposed to a target that could not be re-read.
+    public var facilityMoved = false
 
     /// Creates a report.
     public init(planID: String, runID: String?, outcome: ApplyOutcome, refusal: String? = nil, results: [ChangeResult])

@@ -80,17 +80,21 @@ public struct TeamWorkflow: Sendable {
     /// Applies a plan under the cache's apply lock, journaling every change.
     ///
     /// A saved plan (`saved` true) is checked first: it must be for this facility and caller, and the
-    /// applier re-reads every touched group and refuses if any moved since the plan's snapshot.
+    /// applier re-reads every touched group and refuses if any moved since the plan's snapshot. With `checkOnly`
+    /// it stops there, as a dry run does: nothing is sent or journaled.
+    ///
+    /// `lockHeld`: the caller holds the cache's apply lock already (a team applying several facilities at once
+    /// takes each cache's lock once, for all of them).
     public func apply(
-        _ plan: Plan, saved: Bool, ignoreStatus: Bool, concurrency: Int,
-        log: Logger = Logger(label: "teamctl.apply")
+        _ plan: Plan, saved: Bool, ignoreStatus: Bool, concurrency: Int, lockHeld: Bool = false,
+        checkOnly: Bool = false, log: Logger = Logger(label: "teamctl.apply")
     ) async throws -> ApplyReport {
         try context.requireCredentials()
         if plan.basis.facility != facility {
             throw WorkflowError.wrongFacility(plan: plan.basis.facility, current: facility)
         }
-        let lock = try ApplyLock.acquire(cachePath: cache.path)
-        defer { lock.release() }
+        let lock = lockHeld ? nil : try ApplyLock.acquire(cachePath: cache.path)
+        defer { lock?.release() }
         // A saved plan must be applied by the person who made it; asking the facility is a read, so it goes
         // out with the applier's status and basis reads.
         let provider = self.provider
@@ -108,9 +112,10 @@ public struct TeamWorkflow: Sendable {
         let report = await applier.apply(
             plan,
             options: ApplyOptions(
-                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved, dryRun: context.dryRun),
+                ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved,
+                dryRun: context.dryRun || checkOnly),
             preflight: sameCaller)
-        if let runID = report.runID, !context.dryRun {
+        if let runID = report.runID, !context.dryRun, !checkOnly {
             try? await journal.attach(plan: try plan.jsonData(), to: runID)
         }
         return report

@@ -50,10 +50,23 @@ struct ApplyCommand: AsyncParsableCommand {
             do { data = try Data(contentsOf: URL(fileURLWithPath: planFile)) } catch {
                 throw CLIError("cannot read the plan \(planFile): \(error.localizedDescription)")
             }
+            if TeamPlan.isTeamPlan(data) {
+                let teamPlan: TeamPlan
+                do { teamPlan = try TeamPlan.load(from: data) } catch { throw CLIError("\(planFile): \(error)") }
+                let run = try connection.makeTeamRun(
+                    team: nil, facilities: teamPlan.facilities.map(\.basis.facility), dryRun: dryRun)
+                try await applyTeam(teamPlan, run: run, saved: true)
+                return
+            }
             do { plan = try TeamSync.Plan.load(from: data) } catch {
                 throw CLIError("\(planFile): \(error)")
             }
             workflow = try connection.makeWorkflow(facility: plan.basis.facility, dryRun: dryRun)
+        } else if let team = try planning.teamManifest(file) {
+            let (teamPlan, run) = try await planning.teamPlan(
+                path: team, connection: connection, refresh: true, dryRun: dryRun)
+            try await applyTeam(teamPlan, run: run, saved: false)
+            return
         } else {
             (plan, workflow) = try await planning.plan(
                 files: file, connection: connection, refresh: true, dryRun: dryRun)
@@ -81,6 +94,44 @@ struct ApplyCommand: AsyncParsableCommand {
         let report = try await workflow.apply(
             plan, saved: planFile != nil, ignoreStatus: ignoreStatus,
             concurrency: workflow.context.settings.concurrency)
+        print(report.summaryText())
+        if report.failed { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// Applies a team's plan at each of its facilities at once; one facility failing does not stop the others, and the
+    /// exit status is the worst outcome.
+    private func applyTeam(_ plan: TeamPlan, run: TeamRun, saved: Bool) async throws {
+        print(TeamPlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
+        let refusals = plan.facilities.flatMap { facility in
+            facility.refusals.map { "\(facility.basis.facility): \($0)" }
+        }
+        if !refusals.isEmpty {
+            for refusal in refusals { Terminal.warn("error: \(refusal)") }
+            throw CLIError("the plan breaks policy, so nothing was sent to any facility")
+        }
+        for failure in plan.unreadable {
+            Terminal.warn(
+                "error: \(failure.facility) could not be read, so nothing is applied there: \(failure.reason)")
+        }
+        if plan.changeCount == 0 {
+            print(
+                plan.facilities.allSatisfy(\.manualItems.isEmpty)
+                    ? "Nothing to apply." : "Nothing to apply through the APIs; the manual items above remain.")
+            if !plan.unreadable.isEmpty { throw ExitCode(ExitStatus.failure) }
+            return
+        }
+        if !dryRun && !yes {
+            guard Terminal.stdinIsTTY else {
+                throw CLIError(
+                    "apply changes the facilities and no terminal is attached to confirm; pass --yes (or --dry-run)")
+            }
+            let places = plan.facilities.filter { !$0.changes.isEmpty }.map(\.basis.facility).joined(separator: ", ")
+            guard Terminal.confirm("Apply these \(plan.changeCount) change(s) to \(places)?") else {
+                throw CLIError("apply cancelled; nothing was sent")
+            }
+        }
+        let concurrency = run.workflows.values.first?.context.settings.concurrency ?? 8
+        let report = try await run.apply(plan, saved: saved, ignoreStatus: ignoreStatus, concurrency: concurrency)
         print(report.summaryText())
         if report.failed { throw ExitCode(ExitStatus.failure) }
     }

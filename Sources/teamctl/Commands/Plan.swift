@@ -38,6 +38,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = Terminal.loggingBootstrapped
+        if let team = try planning.teamManifest(file) {
+            try await runTeam(team)
+            return
+        }
         let (plan, _) = try await planning.plan(files: file, connection: connection, refresh: !noRefresh)
         if let out { try Terminal.write(String(decoding: try plan.jsonData(), as: UTF8.self), to: out) }
         switch format {
@@ -53,5 +57,29 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
         if detailedExitcode { throw ExitCode(ExitStatus.detailed(plan)) }
+    }
+
+    /// A team manifest (version 2): every facility of the team (or those --facility names), read concurrently, one
+    /// section each and one total.
+    private func runTeam(_ path: String) async throws {
+        let (plan, _) = try await planning.teamPlan(path: path, connection: connection, refresh: !noRefresh)
+        if let out { try Terminal.write(String(decoding: try plan.jsonData(), as: UTF8.self), to: out) }
+        switch format {
+        case .text: print(TeamPlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
+        case .json: print(try TeamPlanRenderer.json(plan))
+        case .markdown: print(TeamPlanRenderer.markdown(plan), terminator: "")
+        }
+        if let out, format == .text {
+            Terminal.warn("Saved the plan to \(out). Apply exactly it with: teamctl apply \(out)")
+        }
+        for failure in plan.unreadable {
+            Terminal.warn("error: \(failure.facility): could not read: \(failure.reason)")
+        }
+        let refusals = plan.facilities.flatMap { facility in
+            facility.refusals.map { "\(facility.basis.facility): \($0)" }
+        }
+        for refusal in refusals { Terminal.warn("error: \(refusal)") }
+        if !refusals.isEmpty || !plan.unreadable.isEmpty { throw ExitCode(ExitStatus.failure) }
+        if detailedExitcode { throw ExitCode(plan.detailedExitStatus) }
     }
 }

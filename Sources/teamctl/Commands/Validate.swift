@@ -31,6 +31,10 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let day = today ?? CalendarDay.today(at: Date())
+        if paths.count == 1, TeamLoader.isTeamManifest(path: paths[0]) {
+            try validateTeam(paths[0], today: day)
+            return
+        }
         let (manifests, diagnostics) = ManifestLoader.validate(paths: paths, today: day)
         let failed = diagnostics.contains { $0.severity == .error }
         switch format {
@@ -60,6 +64,43 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
+extension ValidateCommand {
+    /// A team manifest (version 2): the manifest, its people file and the resolution against the config's profiles.
+    func validateTeam(_ path: String, today: CalendarDay) throws {
+        let configPath = TeamctlConfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let config = try TeamctlConfig.load(path: configPath)
+        let (team, diagnostics) = TeamLoader.validate(
+            path: path, today: today, profiles: config.facilityTraits, profilesSource: configPath)
+        switch format {
+        case .text:
+            for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+            if let team {
+                let places = team.facilities.map { facility in
+                    "\(facility.name) \(facility.manifest.manifest.project): "
+                        + "\(facility.manifest.manifest.members.count) members, "
+                        + "\(facility.manifest.manifest.groups.count) groups"
+                }
+                print(
+                    "\(path): ok (team \(team.team.spec.name), \(team.team.spec.members.count) members from "
+                        + "\(team.people.path); \(places.joined(separator: "; ")))")
+            }
+        case .json:
+            let report = ValidationReport(
+                valid: team != nil, diagnostics: diagnostics,
+                files: (team?.facilities ?? []).map {
+                    .init(
+                        path: $0.manifest.path, project: $0.manifest.manifest.project,
+                        members: $0.manifest.manifest.members.count, groups: $0.manifest.manifest.groups.count,
+                        facility: $0.name)
+                })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
+        if team == nil { throw ExitCode(ExitStatus.failure) }
+    }
+}
+
 /// The `--format json` output of `teamctl validate`.
 private struct ValidationReport: Encodable {
     struct File: Encodable {
@@ -67,6 +108,8 @@ private struct ValidationReport: Encodable {
         var project: String
         var members: Int
         var groups: Int
+        /// The facility, for a team manifest's per-facility entries.
+        var facility: String? = nil
     }
     var valid: Bool
     var diagnostics: [Diagnostic]

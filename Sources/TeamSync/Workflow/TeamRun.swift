@@ -1,0 +1,189 @@
+import AccountModels
+import Foundation
+import Logging
+
+/// One team across its facilities: each facility's ``TeamWorkflow``, run side by side. Reads go to every facility at
+/// once; a facility that cannot be read or written is reported and never stops the others.
+public struct TeamRun: Sendable {
+    /// The resolved team; nil when applying a saved plan, which needs only the facilities' workflows.
+    public let team: ResolvedTeam?
+    /// Each facility's workflow, by facility name.
+    public let workflows: [String: TeamWorkflow]
+
+    /// Creates a run over the facilities' workflows (one per facility of `team`).
+    public init(team: ResolvedTeam?, workflows: [String: TeamWorkflow]) {
+        self.team = team
+        self.workflows = workflows
+    }
+
+    /// The facilities, sorted.
+    public var facilityNames: [String] { workflows.keys.sorted() }
+
+    /// The team's facilities (none without a team).
+    private var facilities: [ResolvedFacility] { team?.facilities ?? [] }
+
+    /// Every facility's observed state (fresh, or the newest snapshot without `refresh`), read concurrently; a
+    /// facility that fails gives its error.
+    public func observe(
+        refresh: Bool, progress: (@Sendable (String, RefreshProgress) -> Void)? = nil
+    ) async -> [String: Result<ObservedState, any Error>] {
+        await withTaskGroup(of: (String, Result<ObservedState, any Error>).self) { group in
+            for facility in facilities {
+                guard let workflow = workflows[facility.name] else { continue }
+                let name = facility.name
+                var perFacility: (@Sendable (RefreshProgress) -> Void)?
+                if let progress { perFacility = { progress(name, $0) } }
+                let report = perFacility
+                group.addTask {
+                    do {
+                        let observed = try await workflow.observe(
+                            for: [facility.manifest], refresh: refresh, progress: report)
+                        return (name, Result<ObservedState, any Error>.success(observed))
+                    } catch {
+                        return (name, Result<ObservedState, any Error>.failure(error))
+                    }
+                }
+            }
+            var results: [String: Result<ObservedState, any Error>] = [:]
+            for await (name, result) in group { results[name] = result }
+            return results
+        }
+    }
+
+    /// Reads every facility (concurrently) and plans each; the facilities that could not be read are in the plan's
+    /// `unreadable`.
+    public func plan(
+        refresh: Bool, maxRemovals: Int? = nil, today: CalendarDay? = nil,
+        progress: (@Sendable (String, RefreshProgress) -> Void)? = nil
+    ) async throws -> TeamPlan {
+        let observed = await observe(refresh: refresh, progress: progress)
+        var plans: [Plan] = []
+        var unreadable: [TeamPlan.UnreadableFacility] = []
+        for facility in facilities {
+            guard let workflow = workflows[facility.name], let result = observed[facility.name] else { continue }
+            switch result {
+            case .success(let state):
+                plans.append(
+                    try await workflow.plan([facility.manifest], against: state, maxRemovals: maxRemovals, today: today)
+                )
+            case .failure(let error):
+                unreadable.append(TeamPlan.UnreadableFacility(facility: facility.name, reason: "\(error)"))
+            }
+        }
+        return TeamPlan(team: team?.team.spec.name ?? "", facilities: plans, unreadable: unreadable)
+    }
+
+    /// Applies each facility's plan, all at once, under each cache's apply lock. A saved plan (`saved`) is first
+    /// checked at every facility it covers, and refused as a whole if any of them moved since it was made or the
+    /// credentials are someone else's; a facility that cannot be reached fails on its own.
+    public func apply(
+        _ plan: TeamPlan, saved: Bool, ignoreStatus: Bool, concurrency: Int,
+        log: Logger = Logger(label: "teamctl.apply")
+    ) async throws -> TeamApplyReport {
+        var locks: [ApplyLock] = []
+        defer { locks.forEach { $0.release() } }
+        for path in Set(workflows.values.map(\.cache.path)).sorted() {
+            locks.append(try ApplyLock.acquire(cachePath: path))
+        }
+        var failures: [String: String] = [:]
+        for facility in plan.unreadable { failures[facility.facility] = "not read: \(facility.reason)" }
+        let plans = plan.facilities.filter { !$0.changes.isEmpty }
+        for facilityPlan in plans where workflows[facilityPlan.basis.facility] == nil {
+            throw WorkflowError.wrongFacility(
+                plan: facilityPlan.basis.facility, current: workflows.keys.sorted().joined(separator: ", "))
+        }
+        if saved {
+            let checks = await each(plans) { workflow, facilityPlan in
+                try await workflow.apply(
+                    facilityPlan, saved: true, ignoreStatus: true, concurrency: concurrency, lockHeld: true,
+                    checkOnly: true, log: log)
+            }
+            let moved = checks.compactMap { facility, result -> String? in
+                guard case .success(let report) = result, report.outcome == .refused else { return nil }
+                let unreachable = !report.facilityMoved && (report.refusal ?? "").contains("could not be re-read")
+                return unreachable ? nil : "\(facility): \(report.refusal ?? "refused")"
+            }
+            if !moved.isEmpty {
+                return TeamApplyReport(
+                    reports: [:], failures: failures,
+                    refusal: "the saved plan no longer holds, so nothing was sent anywhere: "
+                        + moved.sorted().joined(separator: "; "))
+            }
+        }
+        let results = await each(plans) { workflow, facilityPlan in
+            try await workflow.apply(
+                facilityPlan, saved: saved, ignoreStatus: ignoreStatus, concurrency: concurrency, lockHeld: true,
+                log: log)
+        }
+        var reports: [String: ApplyReport] = [:]
+        for (facility, result) in results {
+            switch result {
+            case .success(let report): reports[facility] = report
+            case .failure(let error): failures[facility] = "\(error)"
+            }
+        }
+        return TeamApplyReport(reports: reports, failures: failures, refusal: nil)
+    }
+
+    /// Runs `body` for each facility plan concurrently with its workflow.
+    private func each(
+        _ plans: [Plan], _ body: @escaping @Sendable (TeamWorkflow, Plan) async throws -> ApplyReport
+    ) async -> [(String, Result<ApplyReport, any Error>)] {
+        await withTaskGroup(of: (String, Result<ApplyReport, any Error>).self) { group in
+            for facilityPlan in plans {
+                let facility = facilityPlan.basis.facility
+                guard let workflow = workflows[facility] else { continue }
+                group.addTask {
+                    do { return (facility, .success(try await body(workflow, facilityPlan))) } catch {
+                        return (facility, .failure(error))
+                    }
+                }
+            }
+            var results: [(String, Result<ApplyReport, any Error>)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
+    }
+}
+
+/// What applying a team plan did at each facility.
+public struct TeamApplyReport: Sendable {
+    /// Each facility's apply report, for the facilities that had changes and could be reached.
+    public var reports: [String: ApplyReport]
+    /// The facilities that failed before their apply could start (not read at plan time, an error), and why.
+    public var failures: [String: String]
+    /// Why nothing was sent at all, when the whole plan was refused.
+    public var refusal: String?
+
+    /// Creates a report.
+    public init(reports: [String: ApplyReport], failures: [String: String], refusal: String?) {
+        self.reports = reports
+        self.failures = failures
+        self.refusal = refusal
+    }
+
+    /// Whether any facility failed, or the whole plan was refused.
+    public var failed: Bool { refusal != nil || !failures.isEmpty || reports.values.contains(where: \.failed) }
+
+    /// The outcome at each facility, one line each, then the total.
+    public func summaryText() -> String {
+        if let refusal { return "Refused: \(refusal)" }
+        var lines: [String] = []
+        for facility in Set(reports.keys).union(failures.keys).sorted() {
+            if let report = reports[facility] {
+                lines.append("== \(facility) ==")
+                lines.append(report.summaryText())
+            } else if let failure = failures[facility] {
+                lines.append("== \(facility) ==")
+                lines.append("Failed: \(failure)")
+            }
+        }
+        let failedAt = Set(failures.keys).union(reports.filter { $0.value.failed }.keys).sorted()
+        lines.append(
+            failedAt.isEmpty
+                ? "Team: every facility applied."
+                : "Team: failed at \(failedAt.joined(separator: ", ")); the other facilities were applied. "
+                    + "Run apply again once the cause is fixed: confirmed changes are not sent twice.")
+        return lines.joined(separator: "\n")
+    }
+}
