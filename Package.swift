@@ -130,7 +130,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Against real slurmdbd 22.05 and 24.11 started by scripts/slurm-stack (skipped when none is up, failing on CI).
-        .testTarget(name: "SlurmTests", dependencies: ["TeamSync"], swiftSettings: swiftSettings),
+        .testTarget(name: "SlurmTests", dependencies: ["TeamSync", "FacilityEmulator"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -78,9 +78,11 @@ public struct PersonReport: Sendable, Hashable, Codable {
             case (.some, nil): word = state == nil ? "not refreshed" : "to add"
             case (nil, .some): word = "to remove"
             case (let want?, let have?):
-                let groupsMatch = Set(want.groups).isSubset(of: Set(have.groups))
+                // Only what the manifest manages counts: other groups and permissions are left alone by plans.
+                let groupsMatch = Set(want.groups) == Set(have.groups).intersection(manifest.groups.keys)
                 let same =
-                    groupsMatch && want.permissions == have.permissions
+                    groupsMatch
+                    && Set(want.permissions) == Set(have.permissions).intersection(manifest.permissions.keys)
                     && want.limits.allSatisfy { have.limits[$0.key] == $0.value }
                     && (have.role == nil || have.role == want.role
                         || (want.role == Role.piProxy.rawValue && have.role == Role.pi.rawValue))
