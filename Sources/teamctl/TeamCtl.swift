@@ -19,6 +19,7 @@ struct TeamCtl: AsyncParsableCommand {
             AckCommand.self,
             UsageCommand.self,
             ImportCommand.self,
+            RosterCommand.self,
             DemoCommand.self,
             DoctorCommand.self,
         ]
