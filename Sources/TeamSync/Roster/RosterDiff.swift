@@ -11,7 +11,9 @@ public struct RosterDiff: Sendable, Hashable, Codable {
     public struct Person: Sendable, Hashable, Codable {
         /// The id in the people file; for someone the people file does not know, the id `--write` gives them.
         public var id: String
+        /// The full name.
         public var name: String?
+        /// The email address.
         public var email: String?
         /// Facility name to username.
         public var accounts: [String: String]
@@ -38,7 +40,9 @@ public struct RosterDiff: Sendable, Hashable, Codable {
 
     /// Someone on the list who is not in the team.
     public struct Newcomer: Sendable, Hashable, Codable {
+        /// Who, as the list gives them.
         public var person: Person
+        /// Why they are not in the team.
         public var kind: NewcomerKind
         /// For `ended`, the day their membership (or the person) ended.
         public var until: CalendarDay?
@@ -48,6 +52,7 @@ public struct RosterDiff: Sendable, Hashable, Codable {
 
     /// A team member, active on the day compared, who is not on the list.
     public struct Missing: Sendable, Hashable, Codable {
+        /// Who, as the people file gives them (only the id when it does not know them).
         public var person: Person
         /// Protected by the team's policy: never ended, only reported.
         public var protected: Bool
@@ -55,7 +60,9 @@ public struct RosterDiff: Sendable, Hashable, Codable {
 
     /// An email or a username the list gives differently from the people file.
     public struct Difference: Sendable, Hashable, Codable {
+        /// The person's id.
         public var id: String
+        /// The person's name, from the list or else the people file.
         public var name: String?
         /// The facility whose username differs; nil when the email differs.
         public var facility: String?

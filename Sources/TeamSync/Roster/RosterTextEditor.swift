@@ -55,7 +55,9 @@ struct RosterTextEditor {
                     replace(
                         line: close.line, columns: (close.column - 1)..<(close.column - 1), with: "\(key): \(value)")
                 } else {
-                    replace(line: last.line, columns: last.column..<last.column, with: ", \(key): \(value)")
+                    let text = body(last.line)
+                    let separator = text[last.column - 1] == "," ? " " : ", "  // `{role: pi, }` has its comma
+                    replace(line: last.line, columns: last.column..<last.column, with: separator + "\(key): \(value)")
                 }
             } else {
                 let indent = position.column - 1
@@ -75,8 +77,7 @@ struct RosterTextEditor {
         }
     }
 
-    /// Adds lines after the last entry of a block mapping, at its indentation (`indent` spaces are prefixed to
-    /// each line; the lines themselves start at the entries' column).
+    /// Adds lines after the last entry of a block mapping, each prefixed with the entries' indentation.
     mutating func append(_ entryLines: [String], toBlockMapping mapping: YAMLNode) throws(RosterError) {
         guard case .mapping(let pairs, let position) = mapping, !pairs.isEmpty, !isFlow(mapping) else {
             throw yaml.error(
@@ -94,9 +95,6 @@ struct RosterTextEditor {
         let text = Array(lines[position.line - 1].unicodeScalars)
         return position.column - 1 < text.count && text[position.column - 1] == "{"
     }
-
-    /// The column a block mapping's entries start at, 1-based.
-    static func entryColumn(of node: YAMLNode) -> Int { node.position.column }
 
     // MARK: - Lines
 

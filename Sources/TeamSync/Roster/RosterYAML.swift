@@ -18,7 +18,7 @@ struct RosterYAML {
         }
     }
 
-    /// The text's one document; an empty text is an empty mapping's worth of nothing, so an error.
+    /// The text's one document; a text with no document (empty, or only comments) is an error.
     func compose(_ text: String) throws(RosterError) -> YAMLNode {
         let root: YAMLNode?
         do {

@@ -154,3 +154,41 @@ struct RosterWriterTests {
         _ = try RosterTeamFile.parse(output.team, file: "team.yaml")
     }
 }
+
+extension RosterWriterTests {
+    @Test func endsMembersWrittenWithATrailingCommaOrANestedBlock() throws {
+        let team = """
+            version: 2
+            people: people.yaml
+            members:
+              ana: {role: pi}
+              bo: {role: pi_proxy, }
+              eli:
+                role: member
+                limits:
+                  cpu_hours: 5   # a student
+              # more to come
+            policy:
+              protected: [ana]
+
+            """
+        let output = try write("Email\nana@x.org\n", team: team)
+        #expect(
+            output.team == """
+                version: 2
+                people: people.yaml
+                members:
+                  ana: {role: pi}
+                  bo: {role: pi_proxy, until: 2026-11-29 }
+                  eli:
+                    role: member
+                    limits:
+                      cpu_hours: 5   # a student
+                    until: 2026-11-29
+                  # more to come
+                policy:
+                  protected: [ana]
+
+                """)
+    }
+}
