@@ -30,9 +30,9 @@ public struct RosterDiff: Sendable, Hashable, Codable {
     /// Why someone on the list is not in the team.
     public enum NewcomerKind: String, Sendable, Hashable, Codable {
         /// The people file does not know them: `--write` adds them there and to the team.
-        case newPerson = "new_person"
+        case newPerson
         /// Known to the people file but not a team member: `--write` adds them to the team.
-        case notMember = "not_member"
+        case notMember
         /// A team member (or person) whose `until` has passed: re-admitting them is a decision for a person, so
         /// `--write` leaves them.
         case ended
