@@ -20,6 +20,7 @@ struct TeamCtl: AsyncParsableCommand {
             UsageCommand.self,
             PersonCommand.self,
             ImportCommand.self,
+            RosterCommand.self,
             DemoCommand.self,
             DoctorCommand.self,
         ]
