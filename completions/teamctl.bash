@@ -173,13 +173,13 @@ _teamctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    validate|refresh|status|plan|apply|history|ack|usage|import|demo|doctor|help)
+    validate|refresh|status|plan|apply|history|ack|usage|person|import|roster|demo|doctor|help)
         # Offer subcommand argument completions
         "_teamctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage import demo doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage person import roster demo doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -275,7 +275,7 @@ _teamctl_status() {
 _teamctl_plan() {
     repeating_flags=()
     non_repeating_flags=(--detailed-exitcode --no-refresh --version -h --help)
-    repeating_options=(--file -f)
+    repeating_options=(--file -f --facility)
     non_repeating_options=(--out --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
@@ -295,6 +295,9 @@ _teamctl_plan() {
         return
         ;;
     '--today')
+        return
+        ;;
+    '--facility')
         return
         ;;
     '--profile')
@@ -324,7 +327,7 @@ _teamctl_plan() {
 _teamctl_apply() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --yes --ignore-status --version -h --help)
-    repeating_options=(--file -f)
+    repeating_options=(--file -f --facility)
     non_repeating_options=(--max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 1
 
@@ -337,6 +340,9 @@ _teamctl_apply() {
         return
         ;;
     '--today')
+        return
+        ;;
+    '--facility')
         return
         ;;
     '--profile')
@@ -490,6 +496,55 @@ _teamctl_usage() {
     esac
 }
 
+_teamctl_person() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--facility)
+    non_repeating_options=(--file -f --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    __teamctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--file'|'-f')
+        return
+        ;;
+    '--format')
+        __teamctl_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--max-removals')
+        return
+        ;;
+    '--today')
+        return
+        ;;
+    '--facility')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--api-url')
+        return
+        ;;
+    '--token-url')
+        return
+        ;;
+    '--client-id')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--cache')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    esac
+}
+
 _teamctl_import() {
     repeating_flags=()
     non_repeating_flags=(--no-refresh --force --version -h --help)
@@ -527,6 +582,69 @@ _teamctl_import() {
         return
         ;;
     '--concurrency')
+        return
+        ;;
+    esac
+}
+
+_teamctl_roster() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __teamctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    diff)
+        # Offer subcommand argument completions
+        "_teamctl_roster_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'diff' -- "${cur}"))
+        ;;
+    esac
+}
+
+_teamctl_roster_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--write --detailed-exitcode --version -h --help)
+    repeating_options=(--account-column)
+    non_repeating_options=(--file -f --csv --id-column --name-column --email-column --mapping --today --format)
+    __teamctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--file'|'-f')
+        return
+        ;;
+    '--csv')
+        return
+        ;;
+    '--id-column')
+        return
+        ;;
+    '--name-column')
+        return
+        ;;
+    '--email-column')
+        return
+        ;;
+    '--account-column')
+        return
+        ;;
+    '--mapping')
+        return
+        ;;
+    '--today')
+        return
+        ;;
+    '--format')
+        __teamctl_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

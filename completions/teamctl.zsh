@@ -58,7 +58,9 @@ _teamctl() {
             'history:List past applies, or every recorded step of one (by run id or a unique prefix).'
             'ack:Mark unverifiable manual items (e.g. a permission granted in Iris) as done.'
             'usage:Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.'
+            'person:Show where a person is at each of the team'\''s facilities: as wanted, and as last seen.'
             'import:Write a team manifest from what the facility shows now.'
+            'roster:Compare a collaboration'\''s membership list with a team and its people file.'
             'demo:Run validate, refresh, plan, apply, a second plan and a usage report against a built-in emulator.'
             'doctor:Check the config, key file, cache, facility and clock a first run needs; exit 1 on a problem.'
             'help:Show subcommand help information.'
@@ -67,7 +69,7 @@ _teamctl() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|refresh|status|plan|apply|history|ack|usage|import|demo|doctor|help)
+        validate|refresh|status|plan|apply|history|ack|usage|person|import|roster|demo|doctor|help)
             "_teamctl_${words[1]}" && ret=0
             ;;
         esac
@@ -140,6 +142,7 @@ _teamctl_plan() {
         '--no-refresh[Plan against the newest cached snapshot instead of reading the facility first.]'
         '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
@@ -165,6 +168,7 @@ _teamctl_apply() {
         '--ignore-status[Apply even when the account system (iris) is not active.]'
         '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
@@ -248,6 +252,31 @@ _teamctl_usage() {
     return "${ret}"
 }
 
+_teamctl_person() {
+    local -i ret=1
+    local -ar ___format=('text' 'json')
+    local -ar arg_specs=(
+        ':person:'
+        '(--file -f)'{--file,-f}'[The team manifest (version 2).]:file:'
+        '--format[Output format\: text or json.]:format:{__teamctl_complete "${___format[@]}"}'
+        '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
+        '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'
+        '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
+        '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
+        '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
+        '--client-id[The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).]:client-id:'
+        '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
+        '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
+        '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _teamctl_import() {
     local -i ret=1
     local -ar arg_specs=(
@@ -263,6 +292,57 @@ _teamctl_import() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_teamctl_roster() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'diff:Show who is on a CSV membership list but not in the team, and the other way round.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        diff)
+            "_teamctl_roster_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_teamctl_roster_diff() {
+    local -i ret=1
+    local -ar ___format=('text' 'json')
+    local -ar arg_specs=(
+        '(--file -f)'{--file,-f}'[The team manifest (version 2, naming its people file).]:team:'
+        '--csv[The collaboration'\''s membership list, as CSV with a header row.]:file:'
+        '--id-column[The column holding each person'\''s id in the people file.]:id-column:'
+        '--name-column[The column holding each person'\''s full name.]:name-column:'
+        '--email-column[The column holding each person'\''s email address.]:email-column:'
+        '*--account-column[The column holding usernames at a facility (repeatable).]:facility=column:'
+        '--mapping[A YAML file naming the columns\: {id\: C, name\: C, email\: C, accounts\: {FACILITY\: C}}.]:file:'
+        '--write[Edit the people file and the team manifest to match the list.]'
+        '--today[The day to judge end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '--format[Output format\: text, or json (one document on standard output).]:format:{__teamctl_complete "${___format[@]}"}'
+        '--detailed-exitcode[Exit 0 when the list and the team agree, 2 when they differ (with --write\: differed before it).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
