@@ -74,6 +74,10 @@ public struct PersonReport: Sendable, Hashable, Codable {
             }
             let word: String
             switch (wanted, seen) {
+            case (nil, nil)
+            where username.map { state?.projects[manifest.project]?.possibleMembers.contains($0) ?? false }
+                ?? false:
+                word = "possibly still in the project (the facility cannot tell; see the plan's manual items)"
             case (nil, nil): word = state == nil ? "not refreshed" : "absent, as wanted"
             case (.some, nil): word = state == nil ? "not refreshed" : "to add"
             case (nil, .some): word = "to remove"

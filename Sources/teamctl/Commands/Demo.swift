@@ -28,10 +28,24 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
     var today: CalendarDay?
 
+    @Flag(
+        help: """
+            Run one team across two facilities instead: examples/multi/team.yaml on the built-in emulator (NERSC) \
+            and a local Slurm accounting stack (frontier), started with 'scripts/slurm-stack up 24.11'.
+            """)
+    var multi = false
+
+    @Option(help: "With --multi: the Slurm stack's stack.env (default: the first stack up under $TEAMCTL_SLURM_DIR).")
+    var slurmEnv: String?
+
     func run() async throws {
         var demo = self
         demo.seed = Self.installedExample(seed)
         demo.manifest = Self.installedExample(manifest)
+        if multi {
+            try await demo.startMulti()
+            return
+        }
         try await demo.start()
     }
 
