@@ -548,13 +548,22 @@ _teamctl_person() {
 _teamctl_import() {
     repeating_flags=()
     non_repeating_flags=(--no-refresh --force --version -h --help)
-    repeating_options=(--group)
-    non_repeating_options=(--project -o --output --profile --api-url --token-url --client-id --key --cache --concurrency)
+    repeating_options=(--facility --group)
+    non_repeating_options=(--project --team --people-output -o --output --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--project')
+        return
+        ;;
+    '--team')
+        return
+        ;;
+    '--facility')
+        return
+        ;;
+    '--people-output')
         return
         ;;
     '-o'|'--output')
@@ -652,9 +661,9 @@ _teamctl_roster_diff() {
 
 _teamctl_demo() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--multi --version -h --help)
     repeating_options=()
-    non_repeating_options=(--seed --manifest --cache --today)
+    non_repeating_options=(--seed --manifest --cache --today --slurm-env)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -669,6 +678,9 @@ _teamctl_demo() {
         return
         ;;
     '--today')
+        return
+        ;;
+    '--slurm-env')
         return
         ;;
     esac

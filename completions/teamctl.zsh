@@ -281,6 +281,9 @@ _teamctl_import() {
     local -i ret=1
     local -ar arg_specs=(
         '--project[The facility project (repo name), e.g. m1234.]:project:'
+        '--team[Import a team across facilities (manifest version 2) with this name; needs --facility.]:team:'
+        '*--facility[With --team\: a facility profile and the project there, as PROFILE=PROJECT (repeatable).]:facility:'
+        '--people-output[With --team\: write the people file here (the team manifest names it relative to itself).]:people-output:'
         '(-o --output)'{-o,--output}'[Write the manifest here (default\: standard output).]:output:'
         '*--group[Only these groups (repeatable; default\: every group you can see).]:group:'
         '--no-refresh[Use the newest cached snapshot instead of reading the facility.]'
@@ -358,6 +361,8 @@ _teamctl_demo() {
         '--manifest[The team manifest to apply.]:manifest:'
         '--cache[Keep the cache here instead of a temporary folder (it is reused if it exists).]:cache:'
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '--multi[Run one team across two facilities instead\: examples/multi/team.yaml on the built-in emulator (NERSC) and a local Slurm accounting stack (frontier), started with '\''scripts/slurm-stack up 24.11'\''.]'
+        '--slurm-env[With --multi\: the Slurm stack'\''s stack.env (default\: the first stack up under $TEAMCTL_SLURM_DIR).]:slurm-env:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -15,7 +15,18 @@ struct ImportCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The facility project (repo name), e.g. m1234.")
-    var project: String
+    var project: String?
+
+    @Option(help: "Import a team across facilities (manifest version 2) with this name; needs --facility.")
+    var team: String?
+
+    @Option(
+        name: .customLong("facility"),
+        help: "With --team: a facility profile and the project there, as PROFILE=PROJECT (repeatable).")
+    var facilities: [String] = []
+
+    @Option(help: "With --team: write the people file here (the team manifest names it relative to itself).")
+    var peopleOutput: String?
 
     @Option(name: [.customShort("o"), .long], help: "Write the manifest here (default: standard output).")
     var output: String?
@@ -31,11 +42,31 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    func validate() throws {
+        if team == nil {
+            guard project != nil else { throw ValidationError("give --project REPO, or --team NAME with --facility") }
+            guard facilities.isEmpty && peopleOutput == nil else {
+                throw ValidationError("--facility and --people-output go with --team")
+            }
+        } else {
+            guard project == nil, !facilities.isEmpty, peopleOutput != nil, output != nil, output != "-" else {
+                throw ValidationError(
+                    "--team needs --facility PROFILE=PROJECT (one or more), --people-output FILE and -o FILE")
+            }
+        }
+    }
+
     func run() async throws {
         _ = Terminal.loggingBootstrapped
-        if let output, output != "-", FileManager.default.fileExists(atPath: output), !force {
-            throw CLIError("\(output) exists; pass --force to overwrite it")
+        for path in [output, peopleOutput].compactMap({ $0 })
+        where path != "-" && FileManager.default.fileExists(atPath: path) && !force {
+            throw CLIError("\(path) exists; pass --force to overwrite it")
         }
+        if let team {
+            try await importTeam(team)
+            return
+        }
+        guard let project else { return }
         let workflow = try connection.makeWorkflow()
         if !noRefresh { _ = try await workflow.refresh(for: []) }
         guard let snapshot = try workflow.cache.latestSnapshot(facility: workflow.facility) else {
@@ -61,6 +92,51 @@ struct ImportCommand: AsyncParsableCommand {
         if let output, output != "-" {
             Terminal.warn(
                 "wrote \(output): \(result.manifest.members.count) members, \(result.manifest.groups.count) groups")
+        }
+    }
+
+    /// `--team`: reads each facility's project and writes a people file and a team manifest of version 2.
+    private func importTeam(_ name: String) async throws {
+        var projects: [(facility: String, project: String)] = []
+        for pair in facilities {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw CLIError("--facility \(pair): write PROFILE=PROJECT, e.g. --facility nersc=m4812")
+            }
+            projects.append((parts[0], parts[1]))
+        }
+        let run = try connection.makeTeamRun(team: nil, facilities: projects.map(\.facility))
+        var sources: [TeamImporter.Source] = []
+        for (facility, project) in projects {
+            guard let workflow = run.workflows[facility] else { continue }
+            let manifest = LoadedManifest(
+                path: "<import>", manifest: TeamManifest(project: project, facility: facility))
+            let observed = try await workflow.observe(for: [manifest], refresh: !noRefresh)
+            guard observed.projects[project] != nil else {
+                throw CLIError("\(facility) shows no project \(project) to \(observed.caller)")
+            }
+            sources.append(TeamImporter.Source(facility: facility, project: project, observed: observed))
+        }
+        guard let output, let peopleOutput else { return }
+        let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().standardizedFileURL.path
+        let peopleURL = URL(fileURLWithPath: peopleOutput).standardizedFileURL
+        let relative =
+            peopleURL.deletingLastPathComponent().path == outputFolder ? peopleURL.lastPathComponent : peopleURL.path
+        let result = TeamImporter.importTeam(name: name, sources: sources, peopleFile: relative)
+        try Terminal.write(result.people, to: peopleOutput)
+        try Terminal.write(result.team, to: output)
+        let (config, configPath) = try connection.config()
+        let (_, diagnostics) = TeamLoader.validate(
+            path: output, today: .today(at: Date()), profiles: config.facilityTraits, profilesSource: configPath)
+        for diagnostic in diagnostics where diagnostic.severity == .error { Terminal.warn(diagnostic.description) }
+        Terminal.warn("wrote \(output) and \(peopleOutput): \(result.count) people")
+        if !result.unmatched.isEmpty {
+            Terminal.warn(
+                "found at only some facilities (the same person under another username? join them in "
+                    + "\(peopleOutput) by hand):\n  " + result.unmatched.joined(separator: "\n  "))
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            throw CLIError("the imported team does not validate; see above")
         }
     }
 }
