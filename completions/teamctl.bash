@@ -206,13 +206,16 @@ _teamctl_validate() {
 _teamctl_refresh() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(--file -f)
+    repeating_options=(--file -f --facility)
     non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--file'|'-f')
+        return
+        ;;
+    '--facility')
         return
         ;;
     '--profile')

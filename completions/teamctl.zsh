@@ -98,6 +98,7 @@ _teamctl_refresh() {
     local -i ret=1
     local -ar arg_specs=(
         '*'{--file,-f}'[A team manifest, or a folder of them, whose groups to read too (repeatable).]:file:'
+        '*--facility[With a team manifest (version 2)\: refresh this facility only (repeatable; default\: all of the team'\''s).]:facility:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'

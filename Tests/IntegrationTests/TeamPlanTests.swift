@@ -112,6 +112,13 @@ import Testing
             #expect(
                 narrowed.stdout.contains("== spin:") && !narrowed.stdout.contains("== nersc:"), "\(narrowed.output)")
 
+            let refresh = try await two.nersc.run(["refresh", "-f", "team.yaml"])
+            #expect(refresh.status == 0, "\(refresh.output)")
+            #expect(refresh.stdout.contains("refreshed nersc as amorales") && refresh.stdout.contains("refreshed spin"))
+            let person = try await two.teamctl(["person", "hana", "-f", "team.yaml"])
+            #expect(person.stdout.contains("nersc (project m4812) as hkim: to change"), "\(person.output)")
+            #expect(person.stdout.contains("spin (project m4812) as hkim: to change"), "\(person.output)")
+
             let flags = try await two.teamctl(["plan", "-f", "team.yaml", "--api-url", "https://example.org/api"])
             #expect(flags.status == 1 && flags.stderr.contains("--api-url name one facility's connection"))
         } catch {
