@@ -182,6 +182,23 @@ import Testing
         await two.shutdown()
     }
 
+    @Test func aSavedTeamPlanIsAppliedWhereItCanBeWhenOneFacilityIsDown() async throws {
+        let two = try await TwoFacilities.start()
+        do {
+            let saved = try await two.teamctl(["plan", "-f", "team.yaml", "--out", "plan.json"])
+            #expect(saved.status == 0, "\(saved.output)")
+            try two.writeConfig(spinURL: two.spin.baseURL.appendingPathComponent("moved/api/v1.2"))
+            let apply = try await two.teamctl(["apply", "plan.json", "--yes"])
+            #expect(apply.status == 1, "\(apply.output)")
+            #expect(apply.stdout.contains("Team: failed at spin"), "\(apply.output)")
+            #expect(await two.nersc.members(of: "lumcal")?.contains("hkim") == true, "nersc was not applied")
+        } catch {
+            await two.shutdown()
+            throw error
+        }
+        await two.shutdown()
+    }
+
     @Test func anEditedTeamPlanFileIsRefused() throws {
         let plan = TeamPlan(team: "lumen", facilities: [], unreadable: [.init(facility: "spin", reason: "down")])
         var text = String(decoding: try plan.jsonData(), as: UTF8.self)

@@ -100,8 +100,10 @@ public struct TeamRun: Sendable {
             }
             let moved = checks.compactMap { facility, result -> String? in
                 guard case .success(let report) = result, report.outcome == .refused else { return nil }
-                let unreachable = !report.facilityMoved && (report.refusal ?? "").contains("could not be re-read")
-                return unreachable ? nil : "\(facility): \(report.refusal ?? "refused")"
+                // Only a facility that moved, or credentials of someone else, refuse the whole plan; one that cannot
+                // be reached fails on its own when its apply runs.
+                let otherCaller = (report.refusal ?? "").contains(WorkflowError.wrongCallerMarker)
+                return report.facilityMoved || otherCaller ? "\(facility): \(report.refusal ?? "refused")" : nil
             }
             if !moved.isEmpty {
                 return TeamApplyReport(

@@ -129,6 +129,9 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongFacility(plan: String, current: String)
     case wrongCaller(plan: String, current: String)
 
+    /// The words of ``wrongCaller(plan:current:)`` that tell it from other refusals in an apply report.
+    public static let wrongCallerMarker = "but these credentials belong to"
+
     public var description: String {
         switch self {
         case .noSnapshot(let facility, let cache):
@@ -140,7 +143,7 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
         case .wrongFacility(let plan, let current):
             return "the plan was made for facility '\(plan)' but this run talks to '\(current)'; pass --profile \(plan)"
         case .wrongCaller(let plan, let current):
-            return "the plan was made as '\(plan)' but these credentials belong to '\(current)'; "
+            return "the plan was made as '\(plan)' \(Self.wrongCallerMarker) '\(current)'; "
                 + "apply it with the same client, or make a new plan"
         }
     }
