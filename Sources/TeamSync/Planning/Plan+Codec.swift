@@ -71,9 +71,12 @@ extension Plan {
         var content = self
         content.planID = ""
         content.createdAt = nil
-        let bytes = (try? Plan.makeEncoder(pretty: false).encode(content)) ?? Data()
-        let digest = SHA256.hash(data: bytes)
-        return digest.prefix(8).map { byte in
+        return Self.shortHash(of: (try? Plan.makeEncoder(pretty: false).encode(content)) ?? Data())
+    }
+
+    /// The first 8 bytes of the SHA-256 of `data`, in hex: the form of every plan id.
+    static func shortHash(of data: Data) -> String {
+        SHA256.hash(data: data).prefix(8).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()

@@ -1,5 +1,4 @@
 import AccountModels
-import Crypto
 import Foundation
 
 /// One team's plan across its facilities: a plan per facility it could read, and the facilities it could not.
@@ -126,10 +125,6 @@ public struct TeamPlan: Sendable, Codable, Hashable {
         let content =
             [team] + facilities.map { "\($0.basis.facility)=\($0.planID)" }
             + unreadable.map { "\($0.facility)!\($0.reason)" }
-        let digest = SHA256.hash(data: Data(content.joined(separator: "\n").utf8))
-        return digest.prefix(8).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Plan.shortHash(of: Data(content.joined(separator: "\n").utf8))
     }
 }
