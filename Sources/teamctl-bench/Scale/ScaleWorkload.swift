@@ -121,8 +121,10 @@ struct ScaleWorkload: Sendable {
                         + roster.map { EmulatorSeed.Member(user: $0) }))
             var project = WantedProject(repo: repo, roster: roster, groups: [])
             memberships += roster.count + 1
+            // Unix group names have at most 8 characters: m1000g7, or m0g399 when a project has many groups.
+            let base = "\(repo)g\(groupsPerProject(p) - 1)".count <= 8 ? repo : "\(projectPrefix)\(p)"
             for g in 0..<groupsPerProject(p) {
-                let name = "\(repo)g\(g)"
+                let name = "\(base)g\(g)"
                 named += 1
                 if g == 0 {
                     project.groups.append((name, nil))
