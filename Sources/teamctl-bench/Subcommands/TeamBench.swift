@@ -103,6 +103,9 @@ extension BenchCommand {
             var requests: [String: Set<String>] = [:]
             /// For the team: the share of the shorter facility's request window that the other's overlapped.
             var overlaps: [Double] = []
+            /// Each run in three: start to the first request, first to last request (at any facility), last request
+            /// (its arrival) to exit.
+            var phases: [(head: Double, requests: Double, tail: Double)] = []
 
             var median: Double { Scale.Row.median(runs.map(\.seconds)) }
         }
@@ -201,8 +204,10 @@ extension BenchCommand {
                 for (name, running) in emulators { logBefore[name] = try await running.requestLog().count }
                 let cpuBefore = emulators.values.map(\.cpuSeconds).reduce(0, +)
                 let output = directory.appendingPathComponent("\(arguments[0])-\(step.scope.label).out")
+                let started = Date().timeIntervalSince1970
                 let result = try await ChildRun.run(
                     executable, arguments, environment: environment, stdoutPath: output.path, workDirectory: directory)
+                let ended = Date().timeIntervalSince1970
                 let cpu = emulators.values.map(\.cpuSeconds).reduce(0, +) - cpuBefore
                 guard result.status == 0 else {
                     let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -228,6 +233,9 @@ extension BenchCommand {
                         min(windows[0].upperBound, windows[1].upperBound)
                             - max(windows[0].lowerBound, windows[1].lowerBound))
                     step.overlaps.append(shorter > 0 ? shared / shorter : 0)
+                }
+                if let first = windows.map(\.lowerBound).min(), let last = windows.map(\.upperBound).max() {
+                    step.phases.append((first - started, last - first, ended - last))
                 }
                 step.runs.append(result)
                 step.emulatorCPU.append(cpu)
@@ -322,6 +330,15 @@ extension BenchCommand {
                         + "\(requests.joined(separator: " / ")) (\(minimum.joined(separator: " / "))) | "
                         + "\(Scale.format(stepBound)) | \(String(format: "%.2f", stepBound > 0 ? step.median / stepBound : 0)) |"
                 )
+            }
+
+            say("\n| step | start to first request | first to last request | last request to exit |")
+            say("|---|---|---|---|")
+            for step in plans + applies {
+                let parts = [step.phases.map(\.head), step.phases.map(\.requests), step.phases.map(\.tail)]
+                say(
+                    "| \(step.command) \(step.scope == .team ? "(team)" : "--facility \(step.scope.label)") | "
+                        + parts.map { Scale.format(Scale.Row.median($0)) }.joined(separator: " | ") + " |")
             }
 
             say("")
