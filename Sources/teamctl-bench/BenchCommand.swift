@@ -7,5 +7,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "teamctl-bench",
         abstract: "Benchmarks for teamctl and its facility emulator.",
-        subcommands: [Keepalive.self, Planner.self, RefreshBench.self, Scale.self, SlurmBench.self])
+        subcommands: [Keepalive.self, Planner.self, RefreshBench.self, Scale.self, SlurmBench.self, TeamBench.self])
 }

@@ -131,20 +131,34 @@ public struct TeamRun: Sendable {
     private func each(
         _ plans: [Plan], _ body: @escaping @Sendable (TeamWorkflow, Plan) async throws -> ApplyReport
     ) async -> [(String, Result<ApplyReport, any Error>)] {
-        await withTaskGroup(of: (String, Result<ApplyReport, any Error>).self) { group in
+        // The child tasks hand back a reference: with `(String, Result<ApplyReport, any Error>)` as the group's
+        // result type, the release build (Swift 6.3.1, Linux) read the tuple back corrupted, printing a username as
+        // the facility's name, losing a facility's report, or crashing in the task group's copy of the result.
+        await withTaskGroup(of: FacilityOutcome.self) { group in
             for facilityPlan in plans {
                 let facility = facilityPlan.basis.facility
                 guard let workflow = workflows[facility] else { continue }
                 group.addTask {
-                    do { return (facility, .success(try await body(workflow, facilityPlan))) } catch {
-                        return (facility, .failure(error))
+                    do { return FacilityOutcome(facility, .success(try await body(workflow, facilityPlan))) } catch {
+                        return FacilityOutcome(facility, .failure(error))
                     }
                 }
             }
             var results: [(String, Result<ApplyReport, any Error>)] = []
-            for await result in group { results.append(result) }
+            for await outcome in group { results.append((outcome.facility, outcome.result)) }
             return results.sorted { $0.0 < $1.0 }
         }
+    }
+}
+
+/// One facility's apply outcome, as a child task of ``TeamRun`` returns it.
+private final class FacilityOutcome: Sendable {
+    let facility: String
+    let result: Result<ApplyReport, any Error>
+
+    init(_ facility: String, _ result: Result<ApplyReport, any Error>) {
+        self.facility = facility
+        self.result = result
     }
 }
 

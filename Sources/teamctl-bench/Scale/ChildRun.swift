@@ -67,7 +67,8 @@ struct ChildRun: Sendable {
     /// GNU time, which measures each child.
     static let timeExecutable = "/usr/bin/time"
 
-    private static func spawn(argv: [String], envp: [String], stdoutPath: String, stderrPath: String) throws -> pid_t {
+    /// Starts `argv` with `envp`, standard input from /dev/null, and returns its process id without waiting.
+    static func spawn(argv: [String], envp: [String], stdoutPath: String, stderrPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -39,15 +39,28 @@ extension ScaleSize {
 /// A generated collaboration: the facility seed, one manifest per project, and the request counts a
 /// perfect client needs.
 ///
-/// Shape: user `pi` is PI of every project and the static token's owner. Every user belongs to up to
+/// Shape: user `pi` (`caller`) is PI of every project and the static token's owner. Every user belongs to up to
 /// `overlap` projects (user i to projects i, i+1, ... mod P). Each project's first group is
 /// `{members: all}`; the others list `groupSize` roster members. One list group in every `1/drift` is
 /// drifted: three in four of those lack two wanted members and hold one unwanted project member (one add
 /// and one remove to apply); the fourth does not exist at the facility yet (a create and an add).
 struct ScaleWorkload: Sendable {
+    /// What the manifests ask of one project.
+    struct WantedProject: Sendable {
+        var repo: String
+        /// The members besides the caller, in order.
+        var roster: [String]
+        /// Each group in order, with the members it lists; nil for `{members: all}`.
+        var groups: [(name: String, members: [String]?)]
+    }
+
     var seed: EmulatorSeed
-    /// Manifest file name to YAML text.
-    var manifests: [(name: String, text: String)]
+    /// What the manifests ask, project by project.
+    var wanted: [WantedProject]
+    /// The PI of every project, who owns the static token.
+    var caller: String
+    /// The users besides the caller, in order.
+    var userNames: [String]
     /// Every group the manifests name.
     var groupCount: Int
     /// Groups the caller's own `GET /account/groups` returns (the `all` groups).
@@ -60,7 +73,6 @@ struct ScaleWorkload: Sendable {
     var memberships: Int
 
     static let token = "bench-pi"
-    static let caller = "pi"
 
     /// Refresh: the five list reads plus one by-name read per named group the caller's own list lacks.
     var minimumRefreshRequests: Int { 5 + groupCount - ownGroups }
@@ -69,14 +81,17 @@ struct ScaleWorkload: Sendable {
     /// Apply of a saved plan, writes: create + add per new group, add + remove per changed group.
     var minimumApplyWrites: Int { 2 * createdGroups + 2 * changedGroups }
 
+    /// Generates a collaboration of `size`. A second facility of the same shape takes other names: users
+    /// `userPrefix` + number, PI `caller`, projects `projectPrefix` + number.
     static func generate(
-        _ size: ScaleSize, groupSize: Int = 30, overlap: Int = 4, drift: Double = 0.1
+        _ size: ScaleSize, groupSize: Int = 30, overlap: Int = 4, drift: Double = 0.1, userPrefix: String = "u",
+        caller: String = "pi", projectPrefix: String = "m"
     ) -> ScaleWorkload {
         let projectCount = max(1, size.projects)
         let perProjects = max(1, min(overlap, projectCount))
         let width = String(max(size.users - 1, 1)).count
         let userNames = (0..<size.users).map {
-            "u" + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
+            userPrefix + String(repeating: "0", count: max(0, width - String($0).count)) + String($0)
         }
         var users = [SFAPIWire.UserInfo(uid: 100_000, name: caller)]
         users += userNames.enumerated().map { SFAPIWire.UserInfo(uid: 100_001 + $0.offset, name: $0.element) }
@@ -90,29 +105,29 @@ struct ScaleWorkload: Sendable {
 
         var projects: [EmulatorSeed.Project] = []
         var groups: [EmulatorSeed.Group] = []
-        var manifests: [(String, String)] = []
+        var wanted: [WantedProject] = []
         var listGroupIndex = 0
         var created = 0
         var changed = 0
         var named = 0
         var memberships = 0
         for p in 0..<projectCount {
-            let repo = "m\(1000 + p)"
+            let repo = "\(projectPrefix)\(1000 + p)"
             let roster = rosters[p]
             projects.append(
                 EmulatorSeed.Project(
                     id: 1000 + p, repo_name: repo, description: "scale project \(p)",
                     members: [EmulatorSeed.Member(user: caller, role: .pi)]
                         + roster.map { EmulatorSeed.Member(user: $0) }))
-            var text = "version: 1\nproject: \(repo)\nmembers:\n  \(caller): {role: pi}\n"
-            for name in roster { text += "  \(name): {}\n" }
+            var project = WantedProject(repo: repo, roster: roster, groups: [])
             memberships += roster.count + 1
-            text += "groups:\n"
+            // Unix group names have at most 8 characters: m1000g7, or m0g399 when a project has many groups.
+            let base = "\(repo)g\(groupsPerProject(p) - 1)".count <= 8 ? repo : "\(projectPrefix)\(p)"
             for g in 0..<groupsPerProject(p) {
-                let name = "\(repo)g\(g)"
+                let name = "\(base)g\(g)"
                 named += 1
                 if g == 0 {
-                    text += "  \(name): {members: all}\n"
+                    project.groups.append((name, nil))
                     groups.append(
                         EmulatorSeed.Group(
                             name: name, gid: 70_000 + named, repo_name: repo, members: [caller] + roster))
@@ -121,7 +136,7 @@ struct ScaleWorkload: Sendable {
                 let count = min(groupSize, roster.count / 2)
                 let start = roster.isEmpty ? 0 : (g * 7) % roster.count
                 let wanted = (0..<count).map { roster[(start + $0) % roster.count] }
-                text += "  \(name): {members: [\(wanted.joined(separator: ", "))]}\n"
+                project.groups.append((name, wanted))
                 defer { listGroupIndex += 1 }
                 var present = wanted
                 if listGroupIndex % period == 0 {
@@ -137,16 +152,30 @@ struct ScaleWorkload: Sendable {
                 }
                 groups.append(EmulatorSeed.Group(name: name, gid: 70_000 + named, repo_name: repo, members: present))
             }
-            text += "policy:\n  protected: [\(caller)]\n"
-            manifests.append(("\(repo).yaml", text))
+            wanted.append(project)
         }
         let seed = EmulatorSeed(
             users: users, projects: projects, groups: groups,
             tokens: [EmulatorSeed.StaticToken(token: token, user: caller)],
             systems: [SFAPIWire.SystemStatus(name: "iris", status: .active)])
         return ScaleWorkload(
-            seed: seed, manifests: manifests, groupCount: named, ownGroups: projectCount, createdGroups: created,
-            changedGroups: changed, memberships: memberships)
+            seed: seed, wanted: wanted, caller: caller, userNames: userNames, groupCount: named,
+            ownGroups: projectCount, createdGroups: created, changedGroups: changed, memberships: memberships)
+    }
+
+    /// Manifest file name to YAML text, one version 1 manifest per project.
+    var manifests: [(name: String, text: String)] {
+        wanted.map { project in
+            var text = "version: 1\nproject: \(project.repo)\nmembers:\n  \(caller): {role: pi}\n"
+            for name in project.roster { text += "  \(name): {}\n" }
+            text += "groups:\n"
+            for group in project.groups {
+                let members = group.members.map { "[\($0.joined(separator: ", "))]" } ?? "all"
+                text += "  \(group.name): {members: \(members)}\n"
+            }
+            text += "policy:\n  protected: [\(caller)]\n"
+            return ("\(project.repo).yaml", text)
+        }
     }
 
     /// Writes the manifests, one file per project, into `directory`.
