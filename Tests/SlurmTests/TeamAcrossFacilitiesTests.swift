@@ -38,7 +38,7 @@ extension SlurmStacks {
                 do {
                     try await t.runWithKill()
                 } catch {
-                    t.restartStack()
+                    await t.restartStack()
                     await t.server.shutdown()
                     throw error
                 }
@@ -258,7 +258,7 @@ struct TeamScenario {
             Int(
                 (try? String(contentsOfFile: counter, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
                     ?? "") ?? 0
-        restartStack()
+        await restartStack()
         try FileManager.default.removeItem(atPath: armed)
         #expect(writes >= 2, "the stack was never killed: \(apply.output)")
         #expect(apply.status == 1, "\(apply.output)")
@@ -272,9 +272,20 @@ struct TeamScenario {
         #expect(try await remainingChanges() == ["nersc": 0, "site": 0])
     }
 
-    /// Brings the killed daemons back (`scripts/slurm-stack up` starts what is not running). Spawned and reaped
-    /// directly: Foundation's Process never saw this script end, as the daemons it starts outlive it.
-    func restartStack() {
+    /// Brings the killed daemons back (`scripts/slurm-stack up` starts what is not running), waiting on a thread of
+    /// its own: blocking a task's thread for the seconds this takes would stall the other tests of the process.
+    func restartStack() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                restartStackBlocking()
+                continuation.resume()
+            }.start()
+        }
+    }
+
+    /// Spawned and reaped directly: Foundation's Process never saw this script end, as the daemons it starts outlive
+    /// it.
+    private func restartStackBlocking() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let script = root.appendingPathComponent("scripts/slurm-stack").path

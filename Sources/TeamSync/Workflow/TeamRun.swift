@@ -27,7 +27,9 @@ public struct TeamRun: Sendable {
     public func observe(
         refresh: Bool, progress: (@Sendable (String, RefreshProgress) -> Void)? = nil
     ) async -> [String: Result<ObservedState, any Error>] {
-        await withTaskGroup(of: (String, Result<ObservedState, any Error>).self) { group in
+        // A reference as the child result, as in `each` (a tuple with a Result in it was read back corrupted by the
+        // release build).
+        await withTaskGroup(of: FacilityOutcome<ObservedState>.self) { group in
             for facility in facilities {
                 guard let workflow = workflows[facility.name] else { continue }
                 let name = facility.name
@@ -38,14 +40,14 @@ public struct TeamRun: Sendable {
                     do {
                         let observed = try await workflow.observe(
                             for: [facility.manifest], refresh: refresh, progress: report)
-                        return (name, Result<ObservedState, any Error>.success(observed))
+                        return FacilityOutcome(name, .success(observed))
                     } catch {
-                        return (name, Result<ObservedState, any Error>.failure(error))
+                        return FacilityOutcome(name, .failure(error))
                     }
                 }
             }
             var results: [String: Result<ObservedState, any Error>] = [:]
-            for await (name, result) in group { results[name] = result }
+            for await outcome in group { results[outcome.facility] = outcome.result }
             return results
         }
     }
@@ -134,7 +136,7 @@ public struct TeamRun: Sendable {
         // The child tasks hand back a reference: with `(String, Result<ApplyReport, any Error>)` as the group's
         // result type, the release build (Swift 6.3.1, Linux) read the tuple back corrupted, printing a username as
         // the facility's name, losing a facility's report, or crashing in the task group's copy of the result.
-        await withTaskGroup(of: FacilityOutcome.self) { group in
+        await withTaskGroup(of: FacilityOutcome<ApplyReport>.self) { group in
             for facilityPlan in plans {
                 let facility = facilityPlan.basis.facility
                 guard let workflow = workflows[facility] else { continue }
@@ -151,12 +153,12 @@ public struct TeamRun: Sendable {
     }
 }
 
-/// One facility's apply outcome, as a child task of ``TeamRun`` returns it.
-private final class FacilityOutcome: Sendable {
+/// One facility's outcome (a read or an apply), as a child task of ``TeamRun`` returns it.
+private final class FacilityOutcome<Value: Sendable>: Sendable {
     let facility: String
-    let result: Result<ApplyReport, any Error>
+    let result: Result<Value, any Error>
 
-    init(_ facility: String, _ result: Result<ApplyReport, any Error>) {
+    init(_ facility: String, _ result: Result<Value, any Error>) {
         self.facility = facility
         self.result = result
     }
