@@ -86,11 +86,15 @@ public enum ManifestLoader {
                 file: file, line: 0, column: 0)
             return (nil, [skipped])
         }
-        if !namedDirectly, TeamLoader.isPeopleFile(text: text) {
-            let skipped = Diagnostic.warning(
-                "skipped: this is a people file (top-level 'people:'), not a team manifest", file: file, line: 0,
-                column: 0)
-            return (nil, [skipped])
+        if TeamLoader.isPeopleFile(text: text) {
+            // A people file named directly is checked as one; found in a directory, it is passed over, saying so.
+            guard namedDirectly else {
+                let skipped = Diagnostic.warning(
+                    "skipped: this is a people file (top-level 'people:'), not a team manifest", file: file, line: 0,
+                    column: 0)
+                return (nil, [skipped])
+            }
+            return (nil, ManifestParser.parsePeople(text, file: file, today: today, limits: limits).diagnostics)
         }
         if TeamLoader.isTeamManifest(text: text) {
             let refused = Diagnostic.error(

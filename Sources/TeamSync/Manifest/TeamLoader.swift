@@ -11,22 +11,44 @@ public enum TeamLoader {
         return isTeamManifest(text: String(decoding: head, as: UTF8.self))
     }
 
-    /// Whether a text has a top-level `version: 2` line.
+    /// Whether a text has a top-level `version: 2` line. Reads only up to the first top-level `version:` line (a
+    /// manifest's first lines), so checking 50 manifests of 5,000 people costs nothing.
     static func isTeamManifest(text: String) -> Bool {
-        text.split(separator: "\n", omittingEmptySubsequences: false).contains { line in
-            let words = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? ""
-            return words.trimmingCharacters(in: .whitespaces) == "version: 2" && line.hasPrefix("version")
+        var answer = false
+        forEachTopLevelLine(of: text) { line in
+            guard line.starts(with: "version:".utf8) else { return true }
+            let value = line.dropFirst("version:".utf8.count).prefix { $0 != UInt8(ascii: "#") }
+            answer = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces) == "2"
+            return false
         }
+        return answer
     }
 
-    /// Whether a text is a people file (top-level `people:` and no `project:` or `team:`).
+    /// Whether a text is a people file (top-level `people:` and no `project:`, `team:` or `members:`); stops at the
+    /// first of those keys.
     static func isPeopleFile(text: String) -> Bool {
-        var hasPeople = false
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("project:") || line.hasPrefix("team:") || line.hasPrefix("members:") { return false }
-            if line.hasPrefix("people:") { hasPeople = true }
+        var answer = false
+        forEachTopLevelLine(of: text) { line in
+            for key in ["project:", "team:", "members:"] where line.starts(with: key.utf8) {
+                answer = false
+                return false
+            }
+            if line.starts(with: "people:".utf8) { answer = true }
+            return true
         }
-        return hasPeople
+        return answer
+    }
+
+    /// Calls `body` with each line that starts at column 1 (a top-level key, or a comment) until it returns false.
+    private static func forEachTopLevelLine(of text: String, _ body: (Substring.UTF8View) -> Bool) {
+        let bytes = Substring(text).utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let end = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let line = bytes[index..<end]
+            if let first = line.first, first != UInt8(ascii: " "), first != UInt8(ascii: "#"), !body(line) { return }
+            index = end == bytes.endIndex ? end : bytes.index(after: end)
+        }
     }
 
     /// Parses the team and its people file and resolves the team; every problem of both files and of resolution is
