@@ -3,7 +3,7 @@ import Foundation
 /// Turns a team plan into text, JSON or Markdown: one section per facility, each as ``PlanRenderer`` shows a
 /// facility's plan with its own summary, then one total.
 public enum TeamPlanRenderer {
-    /// Sections like `== nersc: project m4812 (sfapi) ==`, each facility's plan as `teamctl plan` shows it, then the
+    /// Sections like `== FACILITY: project PROJECT (BACKEND) ==`, each facility's plan as `teamctl plan` shows it, then the
     /// total.
     public static func text(_ plan: TeamPlan, color: Bool) -> String {
         let paint = PlanRenderer.Paint(enabled: color)

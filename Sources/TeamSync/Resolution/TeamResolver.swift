@@ -120,7 +120,7 @@ private struct Resolution {
         let teamFacilities = spec.facilities.keys.sorted()
         for reference in team.references {
             switch reference.kind {
-            case .memberFacility(let name, let member):
+            case .memberFacility(let name, _):
                 if spec.facilities[name] == nil {
                     error(
                         "\(quote(name)) in \(reference.context) is not a facility of the team", at: reference.position,
@@ -128,7 +128,6 @@ private struct Resolution {
                             + (Suggestion.closest(to: name, among: teamFacilities).map { "; did you mean '\($0)'?" }
                                 ?? ""))
                 }
-                _ = member
             case .person(let id, let facility?):
                 guard spec.members[id] != nil, !facilities(of: id).contains(facility) else { continue }
                 error(
