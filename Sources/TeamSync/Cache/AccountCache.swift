@@ -29,11 +29,15 @@ public final class AccountCache: Sendable {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            if !FileManager.default.fileExists(atPath: path) {
-                // Created 0600 up front: SQLite gives the -wal and -shm files the database file's mode.
-                guard
-                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-                else { throw CacheError.cannotOpen(path: path, reason: "cannot create the file") }
+            // Created 0600 up front: SQLite gives the -wal and -shm files the database file's mode. O_EXCL,
+            // not FileManager.createFile: that writes a new file and renames it over the path, which would
+            // replace a cache another process created a moment before.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                close(fd)
+            } else if errno != EEXIST {
+                throw CacheError.cannotOpen(
+                    path: path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
             }
         } catch let error as CacheError {
             throw error
@@ -51,7 +55,16 @@ public final class AccountCache: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            // Opening turns a new file into a WAL database, which needs SQLite's exclusive lock and fails
+            // at once (no busy wait) when a second process opens the same new file: take the writer lock
+            // until the file is in WAL mode.
+            if Self.isInWALMode(path: path) {
+                pool = try DatabasePool(path: path, configuration: configuration)
+            } else {
+                pool = try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
+                    try DatabasePool(path: path, configuration: configuration)
+                }
+            }
             // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
             if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
                 try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
@@ -63,6 +76,14 @@ public final class AccountCache: Sendable {
         } catch {
             throw CacheError.cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    /// Whether the SQLite file at `path` is already a WAL database (its header's format bytes are 2).
+    static func isInWALMode(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+        return header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
     }
 
     /// The default cache file: `$XDG_DATA_HOME/teamctl/cache.sqlite`, `~/.local/share` when unset.

@@ -1,6 +1,7 @@
 import AccountModels
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import TeamSync
@@ -92,6 +93,30 @@ struct AccountCacheTests {
         #expect(journal == "wal")
         let applied = try cache.dbWriter.read { try AccountCache.migrator.appliedIdentifiers($0) }
         #expect(applied.contains("v1-snapshots"))
+    }
+
+    /// Turning a new file into a WAL database needs SQLite's exclusive lock, which SQLite does not wait
+    /// for: several openers of one new cache at once used to fail with "database is locked".
+    @Test func severalOpenersOfOneNewCacheAllSucceed() throws {
+        for _ in 0..<10 {
+            let path = tempPath()
+            let openers = 4
+            let failures = Mutex<[String]>([])
+            let start = DispatchSemaphore(value: 0)
+            let done = DispatchGroup()
+            for _ in 0..<openers {
+                done.enter()
+                Thread.detachNewThread {
+                    start.wait()
+                    do { _ = try AccountCache(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+                    done.leave()
+                }
+            }
+            for _ in 0..<openers { start.signal() }
+            done.wait()
+            #expect(failures.withLock { $0 } == [])
+            #expect(AccountCache.isInWALMode(path: path))
+        }
     }
 
     @Test func reopeningKeepsTheData() throws {
