@@ -58,6 +58,7 @@ _teamctl() {
             'history:List past applies, or every recorded step of one (by run id or a unique prefix).'
             'ack:Mark unverifiable manual items (e.g. a permission granted in Iris) as done.'
             'usage:Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.'
+            'drift:List changes made at the facilities outside teamctl: who joined, left, or changed, and when.'
             'person:Show where a person is at each of the team'\''s facilities: as wanted, and as last seen.'
             'import:Write a team manifest from what the facility shows now.'
             'roster:Compare a collaboration'\''s membership list with a team and its people file.'
@@ -69,7 +70,7 @@ _teamctl() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|refresh|status|plan|apply|history|ack|usage|person|import|roster|demo|doctor|help)
+        validate|refresh|status|plan|apply|history|ack|usage|drift|person|import|roster|demo|doctor|help)
             "_teamctl_${words[1]}" && ret=0
             ;;
         esac
@@ -238,6 +239,32 @@ _teamctl_usage() {
         '--warn-on-average[With --warn-at, also warn on a run-out projected from the year-to-date average.]'
         '--year-start-month[The month the allocation year starts, 1-12 (NERSC\: 1).]:year-start-month:'
         '--refresh[Read the facility first, adding a snapshot.]'
+        '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
+        '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
+        '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
+        '--client-id[The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).]:client-id:'
+        '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
+        '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
+        '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_teamctl_drift() {
+    local -i ret=1
+    local -ar ___format=('text' 'json')
+    local -ar arg_specs=(
+        '*'{--file,-f}'[Team manifest files or directories (repeatable), or one team manifest.]:file:'
+        '--since[Only changes first seen on or after this day, YYYY-MM-DD (UTC).]:since:'
+        '--format[Output format\: text or json.]:format:{__teamctl_complete "${___format[@]}"}'
+        '--refresh[Read the facilities first, adding a snapshot, so the newest changes show.]'
+        '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
+        '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'

@@ -18,6 +18,7 @@ struct TeamCtl: AsyncParsableCommand {
             HistoryCommand.self,
             AckCommand.self,
             UsageCommand.self,
+            DriftCommand.self,
             PersonCommand.self,
             ImportCommand.self,
             RosterCommand.self,

@@ -7,11 +7,15 @@ import GRDB
 public struct SQLiteApplyJournal: ApplyJournal {
     private let dbWriter: any DatabaseWriter
     private let now: @Sendable () -> Date
+    private let planJSON: String?
 
-    /// Creates a journal over a database whose schema includes ``JournalSchema``.
-    public init(dbWriter: any DatabaseWriter, now: @escaping @Sendable () -> Date = Date.init) {
+    /// Creates a journal over a database whose schema includes ``JournalSchema``. `plan`: the JSON of the plan the
+    /// runs apply, stored with each run as it begins, so a run that dies half-way still says what it sent
+    /// (`teamctl drift` leaves those changes out).
+    public init(dbWriter: any DatabaseWriter, now: @escaping @Sendable () -> Date = Date.init, plan: Data? = nil) {
         self.dbWriter = dbWriter
         self.now = now
+        self.planJSON = plan.map { String(decoding: $0, as: UTF8.self) }
     }
 
     public func begin(run: ApplyRun) async throws {
@@ -30,10 +34,10 @@ public struct SQLiteApplyJournal: ApplyJournal {
         try await dbWriter.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO apply_run (id, plan_id, started_at, provider, facility, change_ids, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL)
+                    INSERT INTO apply_run (id, plan_id, started_at, provider, facility, change_ids, outcome, plan_json)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL, ?)
                     """,
-                arguments: [run.id, run.planID, run.startedAt, run.provider, run.facility, changeIDs])
+                arguments: [run.id, run.planID, run.startedAt, run.provider, run.facility, changeIDs, planJSON])
             guard planned else { return }
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO apply_event (run_id, change_id, state, detail, at) VALUES (?, ?, ?, NULL, ?)")
@@ -90,6 +94,47 @@ public struct SQLiteApplyJournal: ApplyJournal {
                         WHERE r.plan_id = ? AND e.state IN (\(placeholders))
                         """,
                     arguments: arguments))
+        }
+    }
+
+    // MARK: Drift
+
+    /// Every change of `facility` an apply sent, with when it was first sent or confirmed, from the plans the runs
+    /// stored (a run without its plan borrows one from another run of the same plan): what `teamctl drift` leaves
+    /// out. A change only planned, never sent, changed nothing.
+    public func appliedChanges(facility: String) async throws -> [AppliedChange] {
+        struct Sent: Sendable {
+            var planID: String
+            var changeID: String
+            var at: Double
+        }
+        let (sent, plansByID) = try await dbWriter.read { db in
+            let sent = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.plan_id, e.change_id, MIN(e.at) AS at FROM apply_run r
+                    JOIN apply_event e ON e.run_id = r.id
+                    WHERE e.state IN ('sent', 'confirmed')
+                    GROUP BY r.id, e.change_id
+                    """
+            ).map { Sent(planID: $0["plan_id"], changeID: $0["change_id"], at: $0["at"]) }
+            var plans: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT plan_id, plan_json FROM apply_run WHERE plan_json IS NOT NULL ORDER BY started_at")
+            {
+                plans[row["plan_id"]] = row["plan_json"]
+            }
+            return (sent, plans)
+        }
+        var changes: [String: [String: PlannedChange]] = [:]
+        for (planID, json) in plansByID {
+            // A plan stored by a teamctl this one cannot read explains nothing; its changes show as drift.
+            guard let plan = try? Plan.load(from: Data(json.utf8)) else { continue }
+            changes[planID] = Dictionary(plan.changes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        return sent.compactMap { sent in
+            guard let change = changes[sent.planID]?[sent.changeID], change.facility == facility else { return nil }
+            return AppliedChange(at: sent.at, change: change)
         }
     }
 

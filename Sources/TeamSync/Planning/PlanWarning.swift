@@ -14,6 +14,8 @@ public struct PlanWarning: Sendable, Codable, Hashable {
         case additiveKept
         /// The caller's role in the project cannot create groups or change their members.
         case callerCannotManage
+        /// A change undoes one made at the facility outside teamctl (drift): someone may have meant it.
+        case revertsDrift
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
     }

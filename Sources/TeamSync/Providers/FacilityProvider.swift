@@ -34,6 +34,10 @@ public protocol FacilityProvider: Sendable {
     /// The observed state from the newest snapshot in the cache; throws when there is none or it lacks what the
     /// manifests need.
     func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState
+    /// Every snapshot of this facility in the cache from `since` on (all when nil), read as ``cachedState(for:cache:)``
+    /// reads the newest, oldest first, for `teamctl drift`; snapshots that lack what the manifests need are left out.
+    /// nil: this back end keeps no snapshots teamctl can compare.
+    func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws -> [ObservedState]?
     /// Reads the allocation figures of `projects` (empty: those the newest snapshot holds) and stores them in the
     /// cache, for `teamctl usage --refresh`.
     func refreshUsage(projects: [String], cache: AccountCache) async throws
@@ -48,6 +52,11 @@ public protocol FacilityProvider: Sendable {
 extension FacilityProvider {
     /// What of the manifests a refresh needs; by default all of them.
     public func refreshScope(_ manifests: [TeamManifest]) -> [TeamManifest] { manifests }
+
+    /// No history by default.
+    public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws
+        -> [ObservedState]?
+    { nil }
 }
 
 /// What the facility answered to a change.

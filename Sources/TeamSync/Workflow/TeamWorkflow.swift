@@ -72,10 +72,43 @@ public struct TeamWorkflow: Sendable {
             acknowledged: try await journal.acknowledgedItemIDs(), createdAt: now().timeIntervalSince1970,
             toolVersion: toolVersion)
         let provider = self.provider
-        return Planner.plan(
+        var plan = Planner.plan(
             manifests: manifests.map(\.manifest), observed: observed, provider: provider.name,
             capabilities: provider.capabilities, wording: provider.wording, options: options)
+        guard !plan.changes.isEmpty else { return plan }
+        // Flag changes that undo what someone did at the facility outside teamctl in the last weeks. Drift is a
+        // help to the reviewer: a cache it cannot be read from does not stop the plan.
+        let since = now().timeIntervalSince1970 - Double(Self.driftLookbackDays) * 86_400
+        if let drift = try? await drift(manifests: manifests, since: since) {
+            let warnings = DriftDetector.revertWarnings(for: plan, drift: drift)
+            if !warnings.isEmpty {
+                plan.warnings = (plan.warnings + warnings).sorted { $0.orderKey < $1.orderKey }
+                plan.summary = PlanSummary(
+                    changes: plan.changes, manualItems: plan.manualItems, warnings: plan.warnings,
+                    refusals: plan.refusals)
+                plan.planID = plan.computedPlanID()
+            }
+        }
+        return plan
     }
+
+    /// How far back a plan looks for outside changes it would undo.
+    public static let driftLookbackDays = 45
+
+    /// Every change at this facility between the cache's snapshots from `since` on that no teamctl apply made,
+    /// within what the manifests govern, newest first; nil when the back end keeps no comparable snapshots.
+    public func drift(manifests: [LoadedManifest], since: Double?) async throws -> [DriftEvent]? {
+        guard
+            let states = try provider.observedHistory(
+                for: manifests.map(\.manifest), cache: cache, since: since.map { $0 - Self.driftBaselineSlack })
+        else { return nil }
+        let applied = try await SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now).appliedChanges(
+            facility: facility)
+        return DriftDetector.events(states: states, applied: applied, since: since)
+    }
+
+    /// How much earlier than `since` drift reads, so the first change after `since` has a snapshot before it.
+    static let driftBaselineSlack: Double = 14 * 86_400
 
     /// Applies a plan under the cache's apply lock, journaling every change.
     ///
@@ -107,7 +140,8 @@ public struct TeamWorkflow: Sendable {
                 return "could not ask the facility who you are (\(error)); nothing was sent"
             }
         }
-        let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        let journal = SQLiteApplyJournal(
+            dbWriter: cache.dbWriter, now: now, plan: context.dryRun || checkOnly ? nil : try plan.jsonData())
         let applier = Applier(provider: provider, journal: journal, now: now, log: log)
         let report = await applier.apply(
             plan,
@@ -115,9 +149,6 @@ public struct TeamWorkflow: Sendable {
                 ignoreStatus: ignoreStatus, concurrency: concurrency, verifyBasis: saved,
                 dryRun: context.dryRun || checkOnly),
             preflight: sameCaller)
-        if let runID = report.runID, !context.dryRun, !checkOnly {
-            try? await journal.attach(plan: try plan.jsonData(), to: runID)
-        }
         return report
     }
 }

@@ -101,6 +101,20 @@ public struct SFAPIProvider: FacilityProvider {
         return try observedState(draining: cached, for: manifests, cache: cache)
     }
 
+    public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws
+        -> [ObservedState]?
+    {
+        // As cachedState: a snapshot that did not read every group the manifests govern (a usage refresh reads
+        // none) cannot say who is in the project, so it is left out rather than read as everyone leaving.
+        let governed = Self.groupNames(of: manifests)
+        return try cache.snapshots(facility: facility, since: since).compactMap { snapshot in
+            guard governed.allSatisfy({ snapshot.groups[$0] != nil || snapshot.missingGroups.contains($0) }) else {
+                return nil
+            }
+            return Self.observedState(of: snapshot, for: manifests, snapshotHash: nil)
+        }
+    }
+
     /// SFAPI's project statistics come with every refresh; this reads the caller's whole view as `refresh` does.
     public func refreshUsage(projects: [String], cache: AccountCache) async throws {
         _ = try await refresh(for: [], cache: cache, observe: false, progress: nil)

@@ -241,6 +241,19 @@ public struct SlurmProvider: FacilityProvider {
             of: snapshot, for: manifests, id: stored.id, hash: stored.contentHash, fetchedAt: stored.fetchedAt)
     }
 
+    public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws
+        -> [ObservedState]?
+    {
+        try cache.payloads(SlurmSnapshot.self, facility: facility, provider: name, containing: "accounts")
+            .filter { $0.fetchedAt >= since ?? -.infinity }
+            .compactMap { stored in
+                // A snapshot made before the manifests named an account (or a QOS existed) says nothing of it.
+                try? observedState(
+                    of: stored.payload, for: manifests, id: stored.id, hash: stored.contentHash,
+                    fetchedAt: stored.fetchedAt)
+            }
+    }
+
     /// The neutral view of a snapshot. Fails, naming what to fix, when a manifest's account does not exist or a
     /// permission is not a QOS on the cluster.
     func observedState(
