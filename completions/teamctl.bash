@@ -173,13 +173,13 @@ _teamctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    validate|refresh|status|plan|apply|history|ack|usage|drift|person|import|roster|demo|doctor|help)
+    validate|refresh|status|plan|apply|history|ack|usage|drift|report|person|import|roster|demo|doctor|help)
         # Offer subcommand argument completions
         "_teamctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage drift person import roster demo doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'validate refresh status plan apply history ack usage drift report person import roster demo doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -516,6 +516,61 @@ _teamctl_drift() {
         ;;
     '--format')
         __teamctl_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--max-removals')
+        return
+        ;;
+    '--today')
+        return
+        ;;
+    '--facility')
+        return
+        ;;
+    '--profile')
+        return
+        ;;
+    '--api-url')
+        return
+        ;;
+    '--token-url')
+        return
+        ;;
+    '--client-id')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--cache')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    esac
+}
+
+_teamctl_report() {
+    repeating_flags=()
+    non_repeating_flags=(--refresh --version -h --help)
+    repeating_options=(--facility)
+    non_repeating_options=(--file -f --out --format --drift-days --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    __teamctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--file'|'-f')
+        return
+        ;;
+    '--out')
+        return
+        ;;
+    '--format')
+        __teamctl_add_completions -W 'html'$'\n''json'
+        return
+        ;;
+    '--drift-days')
         return
         ;;
     '--max-removals')

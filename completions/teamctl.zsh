@@ -59,6 +59,7 @@ _teamctl() {
             'ack:Mark unverifiable manual items (e.g. a permission granted in Iris) as done.'
             'usage:Report allocation usage: hours and storage, burn rate, run-out date, year elapsed vs used.'
             'drift:List changes made at the facilities outside teamctl: who joined, left, or changed, and when.'
+            'report:Write the team page: roster across facilities, open manual items, outside changes and usage.'
             'person:Show where a person is at each of the team'\''s facilities: as wanted, and as last seen.'
             'import:Write a team manifest from what the facility shows now.'
             'roster:Compare a collaboration'\''s membership list with a team and its people file.'
@@ -70,7 +71,7 @@ _teamctl() {
         ;;
     arg)
         case "${words[1]}" in
-        validate|refresh|status|plan|apply|history|ack|usage|drift|person|import|roster|demo|doctor|help)
+        validate|refresh|status|plan|apply|history|ack|usage|drift|report|person|import|roster|demo|doctor|help)
             "_teamctl_${words[1]}" && ret=0
             ;;
         esac
@@ -262,6 +263,33 @@ _teamctl_drift() {
         '--since[Only changes first seen on or after this day, YYYY-MM-DD (UTC).]:since:'
         '--format[Output format\: text or json.]:format:{__teamctl_complete "${___format[@]}"}'
         '--refresh[Read the facilities first, adding a snapshot, so the newest changes show.]'
+        '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
+        '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'
+        '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
+        '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
+        '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'
+        '--client-id[The SF API client id, when the key file does not hold it (env TEAMCTL_CLIENT_ID).]:client-id:'
+        '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
+        '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
+        '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_teamctl_report() {
+    local -i ret=1
+    local -ar ___format=('html' 'json')
+    local -ar arg_specs=(
+        '(--file -f)'{--file,-f}'[The team manifest (version 2).]:file:'
+        '--out[Write the page to this file instead of standard output.]:out:'
+        '--format[Output format\: html or json.]:format:{__teamctl_complete "${___format[@]}"}'
+        '--drift-days[Show changes made outside teamctl in this many days before today.]:drift-days:'
+        '--refresh[Read the facilities first, adding a snapshot.]'
         '--max-removals[Refuse plans with more membership removals than this (overrides the manifests'\'' max_removals).]:max-removals:'
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
         '*--facility[With a team manifest (version 2)\: act on this facility only (repeatable; default\: all of the team'\''s).]:facility:'

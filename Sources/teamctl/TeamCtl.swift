@@ -19,6 +19,7 @@ struct TeamCtl: AsyncParsableCommand {
             AckCommand.self,
             UsageCommand.self,
             DriftCommand.self,
+            ReportCommand.self,
             PersonCommand.self,
             ImportCommand.self,
             RosterCommand.self,

@@ -96,6 +96,7 @@ extension AccountCache {
                     """)
         }
         registerPayloads(in: &migrator)
+        registerManualItems(in: &migrator)
         return migrator
     }
 }

@@ -75,7 +75,11 @@ public struct TeamWorkflow: Sendable {
         var plan = Planner.plan(
             manifests: manifests.map(\.manifest), observed: observed, provider: provider.name,
             capabilities: provider.capabilities, wording: provider.wording, options: options)
-        guard !plan.changes.isEmpty else { return plan }
+        // How long each manual item has been open, for the team page; a cache that cannot take the note (busy,
+        // read-only) does not stop the plan.
+        _ = try? cache.recordOpenManualItems(
+            facility: facility, ids: plan.manualItems.map(\.id), at: now().timeIntervalSince1970)
+        guard !plan.changes.isEmpty || !plan.manualItems.isEmpty else { return plan }
         // Flag changes that undo what someone did at the facility outside teamctl in the last weeks. Drift is a
         // help to the reviewer: a cache it cannot be read from does not stop the plan.
         let since = now().timeIntervalSince1970 - Double(Self.driftLookbackDays) * 86_400
@@ -159,6 +163,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
     case snapshotLacksGroups([String], snapshot: Int64)
     case wrongFacility(plan: String, current: String)
     case wrongCaller(plan: String, current: String)
+    /// A team page or report was asked of a run made without a team manifest.
+    case noTeam
 
     /// The words of ``wrongCaller(plan:current:)`` that tell it from other refusals in an apply report.
     public static let wrongCallerMarker = "but these credentials belong to"
@@ -176,6 +182,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
         case .wrongCaller(let plan, let current):
             return "the plan was made as '\(plan)' \(Self.wrongCallerMarker) '\(current)'; "
                 + "apply it with the same client, or make a new plan"
+        case .noTeam:
+            return "this needs a team manifest (version 2) with -f"
         }
     }
 }
