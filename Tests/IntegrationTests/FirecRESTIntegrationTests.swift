@@ -238,6 +238,95 @@ struct FirecRESTIntegrationTests {
         }
     }
 
+    @Test func aDryRunMayStillAskCSCSForAToken() async throws {
+        try await Self.withSetup { setup in
+            let run = try await setup.teamctl(["apply", "-f", setup.manifest, "--dry-run"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(await setup.server.requestLog().contains { $0.path.hasSuffix("/openid-connect/token") })
+        }
+    }
+
+    // MARK: Two facilities
+
+    /// One emulator serves NERSC (SFAPI) and CSCS; a team spans both. CSCS being down stops CSCS only.
+    @Test func aTeamAtNERSCAndCSCSIsPlannedTogetherAndCSCSDownStopsOnlyCSCS() async throws {
+        let seed = try EmulatorSeed(yaml: CSCSTestSeed.yaml(extraSFAPI: RefreshFixture.seedYAML()))
+        let server = try await EmulatorServer.start(seed: seed)
+        do {
+            let directory = try RefreshFixture.tempDirectory()
+            let secretFile = directory + "/cscs-secret"
+            _ = FileManager.default.createFile(
+                atPath: secretFile, contents: Data(CSCSTestSeed.clientSecret.utf8),
+                attributes: [.posixPermissions: 0o600])
+            try FileManager.default.createDirectory(atPath: directory + "/teamctl", withIntermediateDirectories: true)
+            try """
+            profiles:
+              nersc:
+                api_url: \(server.apiBaseURL.absoluteString)
+                token_url: \(server.tokenURL.absoluteString)
+                cache: \(directory)/nersc.sqlite
+              cscs:
+                provider: firecrest
+                url: \(server.firecrestURL.absoluteString)
+                accounting_url: \(server.alpsAccountingURL.absoluteString)
+                token_url: \(server.cscsTokenURL.absoluteString)
+                client_id: \(CSCSTestSeed.clientID)
+                client_secret_file: \(secretFile)
+                system: daint
+                cache: \(directory)/cscs.sqlite
+
+            """.write(toFile: directory + "/teamctl/config.yaml", atomically: true, encoding: .utf8)
+            try """
+            version: 1
+            people:
+              alice: {name: Alice Liddell, accounts: {nersc: alice, cscs: amorales}}
+              bob: {name: Bob Kim, accounts: {nersc: bob, cscs: bkim}}
+              carol: {name: Carol Dupont, accounts: {nersc: carol, cscs: cdupont}}
+
+            """.write(toFile: directory + "/people.yaml", atomically: true, encoding: .utf8)
+            let team = directory + "/team.yaml"
+            try """
+            version: 2
+            team: survey
+            people: people.yaml
+            facilities:
+              nersc:
+                project: m1234
+                groups:
+                  m1234g: {members: [alice, bob, carol]}
+              cscs:
+                project: s1234
+            members:
+              alice: {role: pi}
+              bob: {}
+              carol: {}
+
+            """.write(toFile: team, atomically: true, encoding: .utf8)
+            let environment = ["XDG_CONFIG_HOME": directory, "NO_COLOR": "1", "TEAMCTL_ACCESS_TOKEN": "dev-alice"]
+            func teamctl(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+                try await RefreshFixture.runTeamctl(arguments, server: server, environment: environment)
+            }
+
+            let plan = try await teamctl(["plan", "-f", team])
+            #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.contains("m1234g") && plan.stdout.contains("carol"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("cdupont: add to project s1234"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("CSCS account portal"), "\(plan.stdout)")
+
+            try await server.setCSCSHealth(system: "daint", service: "ssh", healthy: false, message: "no login node")
+            let apply = try await teamctl(["apply", "-f", team, "--yes"])
+            #expect(apply.status != 0, "\(apply.stdout)\(apply.stderr)")
+            #expect(apply.stderr.contains("CSCS system 'daint' is unavailable"), "\(apply.stderr)")
+            #expect(apply.stderr.contains("ssh unhealthy (no login node)"), "\(apply.stderr)")
+            let groups = await server.stateSnapshot().groups
+            #expect(groups.first { $0.name == "m1234g" }?.members.contains("carol") == true, "nersc was not applied")
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
+    }
+
     // MARK: Usage
 
     @Test func usagePerPersonIsTheSumOfTheAlpsRecordsThisYear() async throws {
