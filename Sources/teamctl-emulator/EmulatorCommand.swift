@@ -65,12 +65,20 @@ struct EmulatorCommand: AsyncParsableCommand {
             seed: seedValue, host: host, port: port, faults: faults, tokenTTL: tokenTTL, faultSeed: faultSeed,
             logLevel: verbose ? .debug : .warning)
         // Written straight to the file descriptor, unbuffered, so a script reading a pipe sees it at once.
-        let banner = """
+        var banner = """
             listening on \(server.baseURL.absoluteString)
             API base: \(server.apiBaseURL.absoluteString)
             token URL: \(server.tokenURL.absoluteString)
 
             """
+        if seedValue.cscs != nil {
+            banner += """
+                CSCS FirecREST base: \(server.firecrestURL.absoluteString)
+                CSCS Alps Accounting base: \(server.alpsAccountingURL.absoluteString)
+                CSCS token URL: \(server.cscsTokenURL.absoluteString)
+
+                """
+        }
         FileHandle.standardOutput.write(Data(banner.utf8))
         await waitForInterrupt()
         await server.shutdown()

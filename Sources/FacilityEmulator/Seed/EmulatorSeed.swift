@@ -22,13 +22,15 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
     public var notes: [Note]
     /// Asynchronous tasks (`/tasks`), each owned by a user.
     public var tasks: [UserTask]
+    /// An emulated CSCS (FirecREST v2 and the Alps Accounting API), served beside SFAPI; nil: none.
+    public var cscs: CSCSSeed?
 
     /// Creates a seed; every list defaults to empty.
     public init(
         users: [SFAPIWire.UserInfo] = [], projects: [Project] = [], groups: [Group] = [], clients: [Client] = [],
         tokens: [StaticToken] = [], systems: [SFAPIWire.SystemStatus] = [], outages: [SFAPIWire.Outage] = [],
         notes: [Note] = [],
-        tasks: [UserTask] = []
+        tasks: [UserTask] = [], cscs: CSCSSeed? = nil
     ) {
         self.users = users
         self.projects = projects
@@ -39,6 +41,7 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
         self.outages = outages
         self.notes = notes
         self.tasks = tasks
+        self.cscs = cscs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +55,7 @@ public struct EmulatorSeed: Codable, Sendable, Hashable {
         outages = try container.decodeIfPresent([SFAPIWire.Outage].self, forKey: .outages) ?? []
         notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
         tasks = try container.decodeIfPresent([UserTask].self, forKey: .tasks) ?? []
+        cscs = try container.decodeIfPresent(CSCSSeed.self, forKey: .cscs)
     }
 
     /// A project with its members, allocation and storage.
@@ -339,6 +343,7 @@ extension EmulatorSeed {
         for token in tokens where !usernames.contains(token.user) {
             problems.append("a static token belongs to \(token.user), who is not in users")
         }
+        problems += cscs?.consistencyProblems() ?? []
         return problems
     }
 

@@ -36,6 +36,8 @@ final class EmulatorCore: Sendable {
         var faults: FaultInjector
         var log: [LoggedRequest] = []
         var tokenURL: String = ""
+        /// CSCS (FirecREST v2, Alps Accounting), served under its own path prefixes.
+        var cscs: CSCSFacility
     }
 
     private let guarded: Mutex<Guarded>
@@ -47,7 +49,9 @@ final class EmulatorCore: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         guarded = Mutex(
-            Guarded(facility: FacilityState(seed: seed), faults: FaultInjector(settings: faults, seed: faultSeed)))
+            Guarded(
+                facility: FacilityState(seed: seed), faults: FaultInjector(settings: faults, seed: faultSeed),
+                cscs: CSCSFacility(seed: seed.cscs)))
         self.tokenTTL = tokenTTL
         self.now = now
     }
@@ -55,7 +59,18 @@ final class EmulatorCore: Sendable {
     // MARK: Control, for the Swift API
 
     func setTokenURL(_ url: String) { guarded.withLock { $0.tokenURL = url } }
-    var state: EmulatorSeed { guarded.withLock { $0.facility.seed } }
+    var state: EmulatorSeed {
+        guarded.withLock { state in
+            var seed = state.facility.seed
+            if seed.cscs != nil { seed.cscs = state.cscs.seed }
+            return seed
+        }
+    }
+    var cscsState: CSCSSeed { guarded.withLock { $0.cscs.seed } }
+    var cscsTokens: [String] { guarded.withLock { $0.cscs.issuedTokenValues } }
+    func cscsControl(_ body: (inout CSCSFacility) -> EmulatorReply) -> EmulatorReply {
+        guarded.withLock { body(&$0.cscs) }
+    }
     var requestLog: [LoggedRequest] { guarded.withLock { $0.log } }
     var faults: FaultSettings { guarded.withLock { $0.faults.settings } }
     func setFaults(_ faults: FaultSettings, seed: UInt64? = nil) {
@@ -85,19 +100,30 @@ final class EmulatorCore: Sendable {
             return .reply(control(request))
         }
         let arrival = now().timeIntervalSince1970
-        let caller = authenticatedUser(request.authorization, at: arrival)
-        let isMutating = request.method != "GET" && request.path != Self.tokenPath
+        let isCSCS = CSCSFacility.owns(request.path)
+        let caller =
+            isCSCS
+            ? guarded.withLock { $0.cscs.user(authorization: request.authorization, at: arrival) }
+            : authenticatedUser(request.authorization, at: arrival)
+        let isMutating =
+            request.method != "GET" && request.path != Self.tokenPath && request.path != CSCSFacility.tokenPath
         let decision = guarded.withLock {
-            $0.faults.decide(caller: caller ?? "anonymous", isMutating: isMutating, now: arrival)
+            $0.faults.decide(
+                caller: (isCSCS ? "cscs:" : "") + (caller ?? "anonymous"), isMutating: isMutating, now: arrival)
+        }
+        // Fault answers in the shape of the API asked (FirecREST's errors are not FastAPI's).
+        func faultError(_ status: Int, _ message: String, headers: [String: String] = [:]) -> EmulatorReply {
+            guard isCSCS else { return .error(status, message, headers: headers) }
+            return guarded.withLock { $0.cscs.error(status, message, path: request.path, headers: headers) }
         }
         var dropAfterEffect = false
         let reply: EmulatorReply
         switch decision {
         case .rateLimited(let retryAfter):
-            reply = .error(
+            reply = faultError(
                 429, "Too many requests; retry after \(retryAfter) s", headers: ["Retry-After": "\(retryAfter)"])
         case .failed:
-            reply = .error(503, "Service temporarily unavailable (emulated fault); nothing was changed")
+            reply = faultError(503, "Service temporarily unavailable (emulated fault); nothing was changed")
         case .proceed(let latencyMs, let drop):
             if latencyMs > 0 { try? await Task.sleep(for: .milliseconds(latencyMs)) }
             dropAfterEffect = drop
@@ -127,6 +153,10 @@ final class EmulatorCore: Sendable {
     }
 
     private func route(_ request: IncomingRequest, caller: String?) async -> EmulatorReply {
+        if CSCSFacility.owns(request.path) {
+            let time = now()
+            return guarded.withLock { $0.cscs.handle(request, caller: caller, now: time) }
+        }
         if request.path == Self.tokenPath {
             guard request.method == "POST" else { return .error(405, "Method Not Allowed") }
             return await issueToken(request)
@@ -251,6 +281,7 @@ final class EmulatorCore: Sendable {
 
     private func control(_ request: IncomingRequest) -> EmulatorReply {
         let name = String(request.path.dropFirst(Self.controlPrefix.count))
+        if name.hasPrefix("cscs/") { return cscsControl(request, name: String(name.dropFirst("cscs/".count))) }
         switch (request.method, name) {
         case ("GET", "state"): return .json(state)
         case ("GET", "requests"): return .json(requestLog)
@@ -286,6 +317,46 @@ final class EmulatorCore: Sendable {
             return .error(405, "Method Not Allowed")
         default:
             return .error(404, "Unknown control endpoint; try state, requests, faults, usage or systems")
+        }
+    }
+
+    /// `/_emulator/cscs/...`: CSCS's state, its systems' health, usage records and users' groups and accounts.
+    private func cscsControl(_ request: IncomingRequest, name: String) -> EmulatorReply {
+        switch (request.method, name) {
+        case ("GET", "state"): return .json(cscsState)
+        case ("POST", "systems"):
+            guard let change = try? JSONCoding.decoder.decode(CSCSFacility.HealthChange.self, from: request.body)
+            else {
+                return .error(
+                    422,
+                    "Expected JSON {\"name\": \"daint\", \"service\": \"scheduler\" (optional: all), "
+                        + "\"healthy\": false, \"message\": ...}")
+            }
+            return cscsControl {
+                $0.setHealth(
+                    system: change.name, service: change.service, healthy: change.healthy, message: change.message)
+            }
+        case ("POST", "usage"):
+            guard let record = try? JSONCoding.decoder.decode(CSCSSeed.UsageRecord.self, from: request.body) else {
+                return .error(
+                    422,
+                    "Expected JSON {\"username\", \"account\", \"cluster\", \"date\": \"YYYY-MM-DD\", "
+                        + "\"node_hours\", \"cpu_hours\", \"job_count\"}")
+            }
+            return cscsControl { $0.addUsage(record) }
+        case ("POST", "users"):
+            guard let change = try? JSONCoding.decoder.decode(CSCSFacility.UserChange.self, from: request.body)
+            else {
+                return .error(
+                    422,
+                    "Expected JSON {\"name\": ..., \"groups\": [{\"name\", \"gid\"}], \"accounts\": [...], "
+                        + "\"default_account\": ...} (each but name optional)")
+            }
+            return cscsControl { $0.changeUser(change) }
+        case (_, "state"), (_, "systems"), (_, "usage"), (_, "users"):
+            return .error(405, "Method Not Allowed")
+        default:
+            return .error(404, "Unknown control endpoint; try cscs/state, cscs/systems, cscs/usage or cscs/users")
         }
     }
 

@@ -95,6 +95,51 @@ public final class EmulatorServer: Sendable {
     /// The token endpoint, e.g. `http://127.0.0.1:8080/oauth2/token`.
     public var tokenURL: URL { baseURL.appendingPathComponent("oauth2/token") }
 
+    /// CSCS's FirecREST v2 base (the `hpc` platform), e.g. `http://127.0.0.1:8080/hpc/firecrest/v2`.
+    public var firecrestURL: URL { baseURL.appendingPathComponent("hpc/firecrest/v2") }
+    /// CSCS's Alps Accounting API base, e.g. `http://127.0.0.1:8080/alps-accounting/v2`.
+    public var alpsAccountingURL: URL { baseURL.appendingPathComponent("alps-accounting/v2") }
+    /// CSCS's Keycloak token endpoint, e.g.
+    /// `http://127.0.0.1:8080/auth/realms/firecrest-clients/protocol/openid-connect/token`.
+    public var cscsTokenURL: URL { baseURL.appendingPathComponent(String(CSCSFacility.tokenPath.dropFirst())) }
+
+    /// Every CSCS access token issued so far and not yet expired, for tests that check none is shown or stored.
+    public func cscsIssuedTokens() async -> [String] { core.cscsTokens }
+
+    /// CSCS's current state (as `GET /_emulator/cscs/state`).
+    public func cscsState() async -> CSCSSeed { core.cscsState }
+
+    /// Marks one service of a CSCS system (every service, when `service` is nil) healthy or not.
+    public func setCSCSHealth(system: String, service: String? = nil, healthy: Bool, message: String? = nil)
+        async throws
+    {
+        try Self.check(
+            core.cscsControl { $0.setHealth(system: system, service: service, healthy: healthy, message: message) })
+    }
+
+    /// Adds one day's compute usage record at CSCS.
+    public func addCSCSUsage(_ record: CSCSSeed.UsageRecord) async throws {
+        try Self.check(core.cscsControl { $0.addUsage(record) })
+    }
+
+    /// Replaces a CSCS user's groups (and accounts, when given).
+    public func setCSCSUser(
+        _ name: String, groups: [CSCSSeed.Group]? = nil, accounts: [String]? = nil, defaultAccount: String? = nil
+    ) async throws {
+        try Self.check(
+            core.cscsControl {
+                $0.changeUser(
+                    .init(name: name, group: nil, groups: groups, accounts: accounts, default_account: defaultAccount))
+            })
+    }
+
+    private static func check(_ reply: EmulatorReply) throws {
+        guard reply.status == 200 else {
+            let detail = (try? JSONCoding.decoder.decode([String: String].self, from: reply.body))?["detail"]
+            throw EmulatorError(description: detail ?? "the CSCS control request failed (\(reply.status))")
+        }
+    }
+
     /// The whole current state, in the seed's shape (as `GET /_emulator/state`).
     public func stateSnapshot() async -> EmulatorSeed { core.state }
 

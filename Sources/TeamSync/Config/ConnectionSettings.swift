@@ -48,6 +48,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
     public var accessToken: String?
     /// The Slurm accounting settings, for a profile with `provider: slurm`; nil for SFAPI.
     public var slurm: SlurmSettings?
+    /// The CSCS settings, for a profile with `provider: firecrest`; nil otherwise.
+    public var firecrest: FirecRESTSettings?
 
     /// Settings given directly, e.g. for `teamctl demo` or tests against an emulator.
     public init(
@@ -66,6 +68,7 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         if let slurm { return "profile \(profile): \(slurm), cache \(cachePath)" }
+        if let firecrest { return "profile \(profile): \(firecrest), cache \(cachePath)" }
         return "profile \(profile): api \(apiURL.absoluteString), token \(tokenURL.absoluteString), cache \(cachePath)"
             + (accessToken == nil ? "" : ", access token from TEAMCTL_ACCESS_TOKEN (not shown)")
     }
@@ -110,13 +113,17 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             concurrency = profile.concurrency ?? defaultConcurrency
         }
         var slurm: SlurmSettings?
+        var firecrest: FirecRESTSettings?
         switch profile.provider?.lowercased() {
         case nil, "sfapi": break
         case "slurm":
             slurm = try SlurmSettings(profile: profile, name: profileName, configPath: configPath, home: home)
+        case "firecrest":
+            firecrest = try FirecRESTSettings(profile: profile, name: profileName, configPath: configPath, home: home)
         case let other?:
             throw ConfigError.invalidValue(
-                setting: "profiles.\(profileName).provider in \(configPath)", value: other, expected: "sfapi or slurm")
+                setting: "profiles.\(profileName).provider in \(configPath)", value: other,
+                expected: "sfapi, slurm or firecrest")
         }
         var settings = ConnectionSettings(
             profile: profileName,
@@ -128,6 +135,11 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             concurrency: concurrency,
             accessToken: env("TEAMCTL_ACCESS_TOKEN"))
         settings.slurm = slurm
+        if let firecrest {
+            // The token URL is CSCS's Keycloak: the one POST a dry run lets through.
+            settings.tokenURL = firecrest.tokenURL
+            settings.firecrest = firecrest
+        }
         return settings
     }
 

@@ -25,6 +25,16 @@ import Yams
 ///     provider: slurm
 ///     cluster: frontier
 ///     sacctmgr: /usr/bin/sacctmgr
+///   cscs:                       # CSCS, read-only, over FirecREST v2 and the Alps Accounting API
+///     provider: firecrest
+///     url: https://api.cscs.ch/hpc/firecrest/v2
+///     accounting_url: https://api.cscs.ch/alps-accounting/v2
+///     token_url: https://auth.cscs.ch/auth/realms/firecrest-clients/protocol/openid-connect/token
+///     client_id: teamctl-s1234
+///     client_secret_file: ~/.config/teamctl/cscs-secret   # mode 0600; or TEAMCTL_FIRECREST_CLIENT_SECRET
+///     system: daint
+///     account: s1234
+///     allocation_node_hours: 50000                      # optional: the portal's figure
 /// ```
 /// A manifest's `facility:` names a profile.
 public struct TeamctlConfig: Sendable, Hashable, Codable {
@@ -36,7 +46,7 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
         public var key: String?
         public var cache: String?
         public var concurrency: Int?
-        /// The back end: `sfapi` (when absent) or `slurm`.
+        /// The back end: `sfapi` (when absent), `slurm` or `firecrest`.
         public var provider: String?
         /// Slurm: the cluster name.
         public var cluster: String?
@@ -50,6 +60,19 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
         public var api_version: String?
         /// Slurm: the sacctmgr executable (the sacctmgr channel), or a wrapper that behaves as it.
         public var sacctmgr: String?
+        /// FirecREST: the Alps Accounting API's base URL (`url` is FirecREST's).
+        public var accounting_url: String?
+        /// FirecREST: a file (mode 0600) holding the OAuth client secret; when absent,
+        /// `TEAMCTL_FIRECREST_CLIENT_SECRET`.
+        public var client_secret_file: String?
+        /// FirecREST: the system asked for status and userinfo, e.g. `daint`.
+        public var system: String?
+        /// FirecREST: the Slurm account (CSCS project) reported on, e.g. `s1234`.
+        public var account: String?
+        /// FirecREST: the account's allocation in node hours (the portal shows it; no API does).
+        public var allocation_node_hours: Double?
+        /// FirecREST: the account's allocation in CPU hours, when stated that way.
+        public var allocation_cpu_hours: Double?
 
         /// Creates a profile.
         public init(
@@ -71,6 +94,20 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
             self.token_file = token_file
             self.api_version = api_version
             self.sacctmgr = sacctmgr
+        }
+
+        /// Creates a `provider: firecrest` profile.
+        public static func firecrest(
+            url: String? = nil, accountingURL: String? = nil, tokenURL: String? = nil, clientID: String,
+            clientSecretFile: String? = nil, system: String, account: String? = nil, cache: String? = nil
+        ) -> Profile {
+            var profile = Profile(
+                token_url: tokenURL, client_id: clientID, cache: cache, provider: "firecrest", url: url)
+            profile.accounting_url = accountingURL
+            profile.client_secret_file = clientSecretFile
+            profile.system = system
+            profile.account = account
+            return profile
         }
     }
 

@@ -52,8 +52,9 @@ public struct TeamctlContext: Sendable {
         }
         let client = SFAPIClient(apiBaseURL: settings.apiURL, transport: transport, tokens: tokens, retry: retry)
         self.client = client
-        if settings.slurm != nil {
-            // Slurm's credentials are checked on first contact (a token file, SLURM_JWT, or munge for sacctmgr).
+        if settings.slurm != nil || settings.firecrest != nil {
+            // Slurm's credentials are checked on first contact (a token file, SLURM_JWT, or munge for sacctmgr);
+            // CSCS's client secret is read when the first token is needed.
             problem = nil
         }
         self.credentialsProblem = problem

@@ -44,6 +44,7 @@ public struct Doctor: Sendable {
             return checks
         }
         if let slurm = settings.slurm { return checks + (await slurmChecks(settings, slurm)) }
+        if let firecrest = settings.firecrest { return checks + (await firecrestChecks(settings, firecrest)) }
         let keyCheck = key(settings)
         checks.append(keyCheck)
         checks.append(cache(settings))
@@ -89,7 +90,8 @@ public struct Doctor: Sendable {
                 overrides: overrides, environment: environment, config: config, configPath: path)
             let summary =
                 "\(path): profile \(settings.profile), "
-                + (settings.slurm.map { "\($0)" } ?? "api \(settings.apiURL.host ?? settings.apiURL.absoluteString)")
+                + (settings.slurm.map { "\($0)" } ?? settings.firecrest.map { "\($0)" }
+                    ?? "api \(settings.apiURL.host ?? settings.apiURL.absoluteString)")
             return (problem ?? DoctorCheck("config", .ok, summary), settings)
         } catch {
             if let problem { return (problem, try? fallbackSettings(path: path)) }

@@ -124,6 +124,9 @@ public struct FacilityStatusReport: Sendable, Hashable {
     public var accountSystem: AccountSystemStatus?
     /// Why the account system is not active, when it is not.
     public var accountSystemReason: String?
+    /// Who the credentials act as, one line each, where the back end can say more than a name (CSCS: the user,
+    /// primary group, groups and Slurm accounts FirecREST shows); empty for the others.
+    public var identity: [String] = []
 
     /// Creates a report.
     public init(

@@ -12,15 +12,23 @@ public enum ProviderFactory {
         if let slurm = settings.slurm {
             return SlurmProvider(facility: settings.profile, settings: slurm, transport: transport, dryRun: dryRun)
         }
+        if let firecrest = settings.firecrest {
+            return FirecRESTProvider(facility: settings.profile, settings: firecrest, transport: transport)
+        }
         return SFAPIProvider(client: client, facility: settings.profile)
     }
 
     /// What the facility of a profile's back end holds (`provider:` as the config file spells it). Slurm
-    /// accounting keeps no Unix groups; NERSC's Iris holds every aspect, whatever SFAPI can show or write of it.
+    /// accounting keeps no Unix groups; CSCS's portal holds membership and roles; NERSC's Iris holds every aspect,
+    /// whatever SFAPI can show or write of it.
     public static func traits(provider: String?) -> FacilityTraits {
         switch provider?.lowercased() {
         case "slurm":
             return FacilityTraits(provider: "slurm", holds: [.roster, .roles, .permissions, .limits])
+        case "firecrest":
+            // CSCS's account portal keeps who is in a project and who is its PI or deputy PI; project groups
+            // follow membership, and allocations are per project in node hours, not per member.
+            return FacilityTraits(provider: "firecrest", holds: [.roster, .roles])
         default:
             return FacilityTraits(provider: "sfapi", holds: Set(ProviderCapabilities.Aspect.allCases))
         }

@@ -27,6 +27,10 @@ struct StatusCommand: AsyncParsableCommand {
             print("current outages:")
             for outage in report.outages { print("  \(outage)") }
         }
+        if !report.identity.isEmpty {
+            print("who you are:")
+            for line in report.identity { print("  \(line)") }
+        }
         guard let account = report.accountSystem else {
             print("the account system (\(report.accountSystemName)) is not listed; account changes cannot be checked")
             throw ExitCode(ExitStatus.accountSystemDown)
