@@ -8,6 +8,10 @@ import TeamSync
     import Glibc
 #endif
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `teamctl demo --multi`: one team on two facilities, the built-in emulator as NERSC and a local Slurm stack as
 /// frontier, through the same library calls `plan -f TEAM` and `apply -f TEAM` make.
 extension DemoCommand {
@@ -129,9 +133,58 @@ extension DemoCommand {
         if let person = team.people.directory.people["cyilmaz"] {
             print(PersonReport.build(person: person, team: team, observed: observed, today: day).text(), terminator: "")
         }
+
+        step(7, "someone changes both facilities by hand; teamctl drift -f team.yaml")
+        // A colleague adds tobrien to lumcal in Iris (here: an SFAPI request from another tool), and frontier's
+        // administrator raises kmensah's limit with sacctmgr. Both facilities also burn some hours.
+        try await Self.addToGroupOutOfBand(server: server, group: "lumcal", user: "tobrien", token: "demo-pi")
+        let frontierAccount = team.facilities.first { $0.name == "frontier" }?.manifest.manifest.project ?? ""
+        let (status, output) = try SlurmStackEnvironment.run(
+            stack.sacctmgr,
+            [
+                "-i", "modify", "user", "where", "name=kmensah", "account=\(frontierAccount)", "set",
+                "grptresmins=cpu=600000",
+            ])
+        if status != 0 { throw CLIError("sacctmgr failed: \(output)") }
+        try await server.addUsage(repoName: "m4812", user: "dpatel", cpuHours: 1_800, gpuHours: 240)
+        for (facility, result) in await run.observe(refresh: true) {
+            if case .failure(let error) = result { throw CLIError("refreshing \(facility) failed: \(error)") }
+        }
+        for facility in team.facilities {
+            try await workflows[facility.name]?.provider.refreshUsage(
+                projects: [facility.manifest.manifest.project], cache: cache)
+        }
+        var drift: [String: Result<[DriftEvent]?, any Error>] = [:]
+        for facility in team.facilities {
+            guard let workflow = workflows[facility.name] else { continue }
+            drift[facility.name] = .success(try await workflow.drift(manifests: [facility.manifest], since: nil))
+        }
+        print(DriftReport(since: nil, results: drift).text(), terminator: "")
+
+        if let page {
+            step(8, "teamctl report -f team.yaml --out \(page)")
+            let teamPage = try await run.page(refresh: false, today: day)
+            try Terminal.write(TeamPageRenderer.html(teamPage), to: page)
+            print(
+                "wrote the team page of \(teamPage.team) (\(teamPage.rows.count) rows, \(teamPage.items.count) open manual items) to \(page)"
+            )
+        }
         print(
             "\nDone: one plan and one apply for both facilities; NERSC's roster, roles and permissions stay manual "
-                + "items (SFAPI cannot write them), frontier's are applied through slurmrestd.")
+                + "items (SFAPI cannot write them), frontier's are applied through slurmrestd; drift lists what "
+                + "others changed by hand.")
+    }
+
+    /// Adds `user` to `group` through the facility's API as another tool would: a change teamctl did not make.
+    static func addToGroupOutOfBand(server: EmulatorServer, group: String, user: String, token: String) async throws {
+        var request = URLRequest(url: server.apiBaseURL.appendingPathComponent("account/groups/\(group)"))
+        request.httpMethod = "PUT"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("usernames=\(user)&action=batch_add".utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else { throw CLIError("the emulator answered \(status) to the out-of-band change") }
     }
 }
 
@@ -142,6 +195,8 @@ struct SlurmStackEnvironment {
     var restURL: URL
     var sacctmgr: String
     var tokenCommand: String
+    /// The stack's SQL shell on slurmdbd's database, for usage rows; nil when stack.env names none.
+    var sql: String?
 
     /// The stack.env given, or the first stack that is up (24.11, then 22.05) under `$TEAMCTL_SLURM_DIR`.
     static func find(explicit: String?) throws -> SlurmStackEnvironment {
@@ -167,7 +222,7 @@ struct SlurmStackEnvironment {
         else { throw CLIError("\(path) lacks SLURM_REST_URL, SLURM_SACCTMGR or SLURM_TOKEN_CMD") }
         return SlurmStackEnvironment(
             version: values["SLURM_VERSION"] ?? "?", cluster: values["SLURM_CLUSTER"] ?? "test", restURL: rest,
-            sacctmgr: sacctmgr, tokenCommand: token)
+            sacctmgr: sacctmgr, tokenCommand: token, sql: values["SLURM_SQL"])
     }
 
     /// Runs each command line of a seed file as `sacctmgr -i LINE` (the form `scripts/slurm-stack seed` reads; usage
@@ -177,7 +232,12 @@ struct SlurmStackEnvironment {
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
         for (number, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty, !text.hasPrefix("#"), !text.hasPrefix("usage ") else { continue }
+            guard !text.isEmpty, !text.hasPrefix("#") else { continue }
+            if text.hasPrefix("usage ") {
+                try addUsage(line: text, renaming: renaming, file: file, number: number + 1)
+                count += 1
+                continue
+            }
             let words = Self.words(text).map { word in
                 renaming.reduce(word) { renamed, pair in
                     renamed.replacingOccurrences(of: pair.key, with: pair.value)
@@ -193,6 +253,26 @@ struct SlurmStackEnvironment {
             count += 1
         }
         return count
+    }
+
+    /// A `usage USER ACCOUNT DAY CPU_MINUTES [GPU_MINUTES]` seed line, written into slurmdbd's tables as its rollup
+    /// would (examples/slurm/insert_usage.sql, as `scripts/slurm-stack seed` does); skipped when the stack has no SQL
+    /// shell.
+    func addUsage(line: String, renaming: [String: String], file: String, number: Int) throws {
+        let words = Self.words(line)
+        guard let sql, words.count >= 5, let cpu = Int(words[4]) else {
+            if sql == nil { return }
+            throw CLIError("\(file):\(number): a usage line is 'usage USER ACCOUNT DAY CPU_MINUTES [GPU_MINUTES]'")
+        }
+        let account = renaming.reduce(words[2]) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+        let gpu = words.count > 5 ? Int(words[5]) ?? 0 : 0
+        let script = DemoCommand.installedExample("examples/slurm/insert_usage.sql")
+        let body = try String(contentsOfFile: script, encoding: .utf8)
+        let input =
+            "SET @user='\(words[1])', @acct='\(account)', @day='\(words[3])', @cpu_secs=\(cpu * 60), "
+            + "@gpu_secs=\(gpu * 60);\n" + body
+        let (status, output) = try Self.run(sql, [], input: input)
+        guard status == 0 else { throw CLIError("\(file):\(number): adding usage failed: \(output)") }
     }
 
     /// A JWT for `user` from the stack's token command.
@@ -221,15 +301,20 @@ struct SlurmStackEnvironment {
         return words
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

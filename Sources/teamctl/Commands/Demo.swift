@@ -38,6 +38,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "With --multi: the Slurm stack's stack.env (default: the first stack up under $TEAMCTL_SLURM_DIR).")
     var slurmEnv: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --multi: write the team page here at the end (as 'teamctl report -f TEAM --out FILE').",
+            valueName: "file"))
+    var page: String?
+
     func run() async throws {
         var demo = self
         demo.seed = Self.installedExample(seed)
