@@ -773,7 +773,7 @@ _teamctl_demo() {
     repeating_flags=()
     non_repeating_flags=(--multi --version -h --help)
     repeating_options=()
-    non_repeating_options=(--seed --manifest --cache --today --slurm-env)
+    non_repeating_options=(--seed --manifest --cache --today --slurm-env --page)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -791,6 +791,9 @@ _teamctl_demo() {
         return
         ;;
     '--slurm-env')
+        return
+        ;;
+    '--page')
         return
         ;;
     esac

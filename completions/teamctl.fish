@@ -53,7 +53,7 @@ function __teamctl_parse_tokens -S
                 __teamctl_parse_subcommand 0 'f/file=' 'csv=' 'id-column=' 'name-column=' 'email-column=' 'account-column=+' 'mapping=' 'write' 'today=' 'format=' 'detailed-exitcode' 'version' 'h/help'
             end
         case 'demo'
-            __teamctl_parse_subcommand 0 'seed=' 'manifest=' 'cache=' 'today=' 'multi' 'slurm-env=' 'version' 'h/help'
+            __teamctl_parse_subcommand 0 'seed=' 'manifest=' 'cache=' 'today=' 'multi' 'slurm-env=' 'page=' 'version' 'h/help'
         case 'doctor'
             __teamctl_parse_subcommand 0 'timeout=' 'profile=' 'api-url=' 'token-url=' 'client-id=' 'key=' 'cache=' 'concurrency=' 'version' 'h/help'
         case 'help'
@@ -310,6 +310,7 @@ complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_option
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" today' -l 'today' -d 'The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" multi' -l 'multi' -d 'Run one team across two facilities instead: examples/multi/team.yaml on the built-in emulator (NERSC) and a local Slurm accounting stack (frontier), started with \'scripts/slurm-stack up 24.11\'.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" slurm-env' -l 'slurm-env' -d 'With --multi: the Slurm stack\'s stack.env (default: the first stack up under $TEAMCTL_SLURM_DIR).' -rfka ''
+complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" page' -l 'page' -d 'With --multi: write the team page here at the end (as \'teamctl report -f TEAM --out FILE\').' -rfka ''
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" version' -l 'version' -d 'Show the version.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl demo" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'teamctl' -n '__teamctl_should_offer_completions_for_flags_or_options "teamctl doctor" timeout' -l 'timeout' -d 'The longest wait for any one request, in seconds.' -rfka ''

@@ -419,6 +419,7 @@ _teamctl_demo() {
         '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
         '--multi[Run one team across two facilities instead\: examples/multi/team.yaml on the built-in emulator (NERSC) and a local Slurm accounting stack (frontier), started with '\''scripts/slurm-stack up 24.11'\''.]'
         '--slurm-env[With --multi\: the Slurm stack'\''s stack.env (default\: the first stack up under $TEAMCTL_SLURM_DIR).]:slurm-env:'
+        '--page[With --multi\: write the team page here at the end (as '\''teamctl report -f TEAM --out FILE'\'').]:file:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
