@@ -45,9 +45,13 @@ extension TeamUsageRenderer {
             section.team-people { border-top: 2px solid #111; margin-top: 22px; padding-top: 10px; }
             section.team-facility { margin-top: 26px; }
             section.team-facility > h2 { font-size: 20px; }
+            table.people { font-size: 13px; }
+            table.people th, table.people td { padding: 3px 6px; }
+            table.people td:nth-child(11) { white-space: normal; }
             table.people th:nth-child(-n+5), table.people td:nth-child(-n+5) { text-align: left; }
             table.people th:nth-child(11), table.people td:nth-child(11) { text-align: left; }
             table.people tr.total td { font-weight: 700; border-top: 2px solid #111; }
+            table.people tr.total + tr.total td { border-top: 1px solid #bbb; }
             table.people tr.stranger td:nth-child(5) { font-style: italic; }
             svg.people-chart { display: block; width: 100%; max-width: 1000px; height: auto; margin: 4px 0; }
 

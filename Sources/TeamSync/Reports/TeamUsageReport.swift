@@ -4,7 +4,7 @@ import Foundation
 /// A team's usage across its facilities: each facility's ``UsageReport``, and each person's own hours at every
 /// facility that reports them, with their own limits, burn and run-out.
 ///
-/// Build one with ``TeamUsageReport/build(team:facilities:since:now:allocationYear:warnAt:windowDays:warnOnAverage:)``
+/// Build one with ``TeamUsageReport/build(team:histories:notes:since:now:allocationYear:warnAt:windowDays:warnOnAverage:)``
 /// from each facility's ``UsageObservation`` history, then render it with ``TeamUsageRenderer``. The JSON form of
 /// this type is the documented, versioned team section of `docs/usage-report.md`.
 public struct TeamUsageReport: Sendable, Codable, Hashable {
