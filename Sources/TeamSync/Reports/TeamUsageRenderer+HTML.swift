@@ -32,34 +32,38 @@ extension TeamUsageRenderer {
             page.line("</ul></div>")
         }
         page.line(htmlSection(report))
+        facilitySections(report, into: &page)
         page.line("<footer>\(escape(UsageRenderer.footer))</footer>")
         page.line("</body>")
         page.line("</html>")
         return page.text
     }
 
-    /// The CSS the page and ``htmlSection(_:)`` use: the single-facility report's, and the "by person" table and
-    /// chart's. A page that embeds the section includes it once in its `<style>`.
-    public static let stylesheet =
-        UsageRenderer.stylesheet + """
-            section.team-people { border-top: 2px solid #111; margin-top: 22px; padding-top: 10px; }
-            section.team-facility { margin-top: 26px; }
-            section.team-facility > h2 { font-size: 20px; }
-            table.people { font-size: 13px; }
-            table.people th, table.people td { padding: 3px 6px; }
-            table.people td:nth-child(11) { white-space: normal; }
-            table.people th:nth-child(-n+5), table.people td:nth-child(-n+5) { text-align: left; }
-            table.people th:nth-child(11), table.people td:nth-child(11) { text-align: left; }
-            table.people tr.total td { font-weight: 700; border-top: 2px solid #111; }
-            table.people tr.total + tr.total td { border-top: 1px solid #bbb; }
-            table.people tr.stranger td:nth-child(5) { font-style: italic; }
-            svg.people-chart { display: block; width: 100%; max-width: 1000px; height: auto; margin: 4px 0; }
+    /// The CSS of the whole page: the single-facility report's, and ``peopleStylesheet``.
+    public static let stylesheet = UsageRenderer.stylesheet + peopleStylesheet
 
-            """
+    /// The CSS of ``htmlSection(_:)`` alone (the "by person" table and chart), for a page that embeds the section
+    /// and has its own styles for the rest.
+    public static let peopleStylesheet = """
+        section.team-people { border-top: 2px solid #111; margin-top: 22px; padding-top: 10px; }
+        section.team-facility { margin-top: 26px; }
+        section.team-facility > h2 { font-size: 20px; }
+        table.people { font-size: 13px; }
+        table.people th, table.people td { padding: 3px 6px; }
+        table.people td:nth-child(11) { white-space: normal; }
+        table.people th:nth-child(-n+5), table.people td:nth-child(-n+5) { text-align: left; }
+        table.people th:nth-child(11), table.people td:nth-child(11) { text-align: left; }
+        table.people tr.total td { font-weight: 700; border-top: 2px solid #111; }
+        table.people tr.total + tr.total td { border-top: 1px solid #bbb; }
+        table.people tr.stranger td:nth-child(5) { font-style: italic; }
+        table.people tr.warn td { font-weight: 700; color: #9b0000; }
+        svg.people-chart { display: block; width: 100%; max-width: 1000px; height: auto; margin: 4px 0; }
 
-    /// The team's usage as an HTML fragment to embed in a page: the "By person" table (with TOTAL rows), a chart of
-    /// each person's use of their own limits, notes, then each facility's project tables and charts. No warnings
-    /// box and no `<style>`: the page around it shows those (see ``stylesheet``).
+        """
+
+    /// The team's usage by person as an HTML fragment to embed in a page (one `<section>`): the "By person" table
+    /// (with TOTAL rows), a chart of each person's use of their own limits, and notes. No warnings box, no `<style>`
+    /// and no facility sections: the page around it shows those (its CSS is ``peopleStylesheet``).
     public static func htmlSection(_ report: TeamUsageReport) -> String {
         var page = HTMLPage()
         page.line("<section class=\"team-people\">")
@@ -93,6 +97,11 @@ extension TeamUsageRenderer {
         let notes = personNotes(report)
         if !notes.isEmpty { page.line("<ul class=\"notes\">\(notes.map { "<li>\(escape($0))</li>" }.joined())</ul>") }
         page.line("</section>")
+        return page.text
+    }
+
+    /// Each facility's project tables and charts, as the single-facility page shows them.
+    static func facilitySections(_ report: TeamUsageReport, into page: inout HTMLPage) {
         for (facilityIndex, facility) in report.facilities.enumerated() {
             page.line("<section class=\"team-facility\">")
             page.line(
@@ -111,7 +120,6 @@ extension TeamUsageRenderer {
             }
             page.line("</section>")
         }
-        return page.text
     }
 
     static func escape(_ text: String) -> String { UsageRenderer.escape(text) }

@@ -261,10 +261,13 @@ struct TeamUsageReportTests {
         #expect(!fragment.contains("<html") && !fragment.contains("<style"))
         #expect(fragment.contains("<table class=\"people\">") && fragment.contains("<svg class=\"people-chart\""))
         #expect(fragment.contains("<tr class=\"warn\">") && fragment.contains("class=\"total\""))
-        // Each facility's project chart, with ids unique in the page.
-        #expect(fragment.contains("id=\"chart-1000-title\"") && fragment.contains("id=\"chart-1100-title\""))
+        // The facilities' own sections are the page's, not the fragment's: a team page shows its own.
+        #expect(!fragment.contains("class=\"team-facility\"") && !fragment.contains("<svg class=\"chart\""))
         let page = TeamUsageRenderer.html(report)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains(fragment))
+        // Each facility's project chart, with ids unique in the page.
+        #expect(page.contains("id=\"chart-1000-title\"") && page.contains("id=\"chart-1100-title\""))
+        #expect(TeamUsageRenderer.stylesheet.hasSuffix(TeamUsageRenderer.peopleStylesheet))
         #expect(page.contains("<div class=\"warnings\"><h2>3 warnings</h2>"))
         #expect(!page.contains("<script") && !page.contains("http://") && !page.contains("https://"))
     }
