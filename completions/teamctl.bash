@@ -447,8 +447,8 @@ _teamctl_ack() {
 _teamctl_usage() {
     repeating_flags=()
     non_repeating_flags=(--warn-on-average --refresh --version -h --help)
-    repeating_options=(--project)
-    non_repeating_options=(--since --window --format --out --warn-at --year-start-month --profile --api-url --token-url --client-id --key --cache --concurrency)
+    repeating_options=(--project --facility)
+    non_repeating_options=(--since --window --format --out --warn-at --year-start-month --file -f --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -473,6 +473,12 @@ _teamctl_usage() {
         return
         ;;
     '--year-start-month')
+        return
+        ;;
+    '--file'|'-f')
+        return
+        ;;
+    '--facility')
         return
         ;;
     '--profile')

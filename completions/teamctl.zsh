@@ -240,6 +240,8 @@ _teamctl_usage() {
         '--warn-on-average[With --warn-at, also warn on a run-out projected from the year-to-date average.]'
         '--year-start-month[The month the allocation year starts, 1-12 (NERSC\: 1).]:year-start-month:'
         '--refresh[Read the facility first, adding a snapshot.]'
+        '(--file -f)'{--file,-f}'[A team manifest (version 2)\: report every facility of it, and each person across them.]:file:'
+        '*--facility[With -f\: only this facility of the team (repeatable; default\: all of the team'\''s).]:facility:'
         '--profile[The facility profile from ~/.config/teamctl/config.yaml (env TEAMCTL_PROFILE).]:profile:'
         '--api-url[The SFAPI root URL (env TEAMCTL_API_URL; default https\://api.nersc.gov/api/v1.2).]:api-url:'
         '--token-url[The OAuth token endpoint (env TEAMCTL_TOKEN_URL; default https\://oidc.nersc.gov/c2id/token).]:token-url:'

@@ -55,7 +55,7 @@ extension UsageRenderer {
         return page.text
     }
 
-    private static func section(_ project: ProjectUsage, index: Int, report: UsageReport, into page: inout HTMLPage) {
+    static func section(_ project: ProjectUsage, index: Int, report: UsageReport, into page: inout HTMLPage) {
         let heading = project.description.isEmpty ? project.project : "\(project.project): \(project.description)"
         page.line("<section class=\"project\">")
         page.line("<h2>\(escape(heading))</h2>")

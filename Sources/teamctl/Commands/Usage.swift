@@ -14,7 +14,10 @@ struct UsageCommand: AsyncParsableCommand {
             average so far (used / days elapsed), and the BASIS column says which. With --warn-at, every project \
             over the threshold, or projected from a window burn to run out before the allocation year ends, gets \
             a line on standard error and the command exits 4, so cron or CI can alert on it. A run-out projected \
-            from the year's average warns only with --warn-on-average.
+            from the year's average warns only with --warn-on-average. With -f TEAM.yaml (a team manifest of \
+            version 2), reports each facility of the team and each person across them: their own hours, limit, \
+            burn and run-out wherever a facility gives per-person figures; --warn-at then also warns on everyone \
+            at or over that share of their own limit.
             """)
 
     @Option(help: "Only this project (repeatable).")
@@ -49,6 +52,8 @@ struct UsageCommand: AsyncParsableCommand {
     @Flag(help: "Read the facility first, adding a snapshot.")
     var refresh = false
 
+    @OptionGroup var teamOptions: TeamUsageOptions
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -67,6 +72,7 @@ struct UsageCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = Terminal.loggingBootstrapped
+        if let team = teamOptions.file { return try await runTeam(path: team) }
         let workflow = try connection.makeWorkflow()
         if refresh {
             try workflow.context.requireCredentials()
