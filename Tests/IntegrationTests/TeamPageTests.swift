@@ -111,6 +111,7 @@ import Testing
             // What the sections hold: the roster across both facilities, the outside change, the open items.
             #expect(html.contains("Hana Kim") && html.contains("<th>nersc</th>") && html.contains("<th>spin</th>"))
             #expect(html.contains("kmensah added to group lumcal"), "drift shows the outside change")
+            #expect(html.contains("<h2>By person</h2>"), "usage by person is on the page")
             #expect(html.contains("Open manual items") && html.contains("open since"), "manual items with their age")
             let json = try await two.teamctl(["report", "-f", "team.yaml", "--format", "json"])
             let decoder = JSONDecoder()

@@ -66,6 +66,8 @@ public struct TeamPage: Sendable, Hashable, Codable {
     public var driftSince: String
     /// Per facility, the usage report (nil where the facility has no figures yet).
     public var usage: [String: UsageReport]
+    /// Each person's own hours across the facilities, where the facilities report them.
+    public var usageByPerson: TeamUsageReport?
 
     /// Builds the page.
     ///
@@ -77,7 +79,8 @@ public struct TeamPage: Sendable, Hashable, Codable {
     public static func build(
         team: ResolvedTeam, observed: [String: ObservedState], plans: [String: Plan], problems: [String: String],
         openSince: [String: [String: Double]], drift: [DriftEvent], driftSince: CalendarDay,
-        usage: [String: UsageReport], now: Date, today: CalendarDay, providers: [String: String]
+        usage: [String: UsageReport], usageByPerson: TeamUsageReport? = nil, now: Date, today: CalendarDay,
+        providers: [String: String]
     ) -> TeamPage {
         let people = team.people.directory
         var rows: [Row] = []
@@ -156,7 +159,7 @@ public struct TeamPage: Sendable, Hashable, Codable {
         return TeamPage(
             schemaVersion: 1, team: team.team.spec.name, generatedAt: Plan.isoTimestamp(now.timeIntervalSince1970),
             facilities: facilities, rows: rows, items: items, drift: driftReport.events,
-            driftSince: driftSince.description, usage: usage)
+            driftSince: driftSince.description, usage: usage, usageByPerson: usageByPerson)
     }
 
     static func cell(

@@ -4,8 +4,8 @@ import Foundation
 /// The team page as one self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched. Reads at 1280 px
 /// and on a phone (the roster turns into one card per person), in light and dark, and prints.
 public enum TeamPageRenderer {
-    /// Extra HTML placed at the top of the usage section (e.g. the usage by person), already escaped.
-    public static func html(_ page: TeamPage, usageByPerson: String? = nil) -> String {
+    /// The page; its usage section opens with each person's own hours (``TeamUsageRenderer/htmlSection(_:)``).
+    public static func html(_ page: TeamPage) -> String {
         var out = HTMLPage()
         let e = UsageRenderer.escape
         out.line("<!DOCTYPE html>")
@@ -15,7 +15,7 @@ public enum TeamPageRenderer {
         out.line("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         out.line("<meta name=\"color-scheme\" content=\"light dark\">")
         out.line("<title>\(e("Team \(page.team): roster, manual items, drift and usage"))</title>")
-        out.line("<style>\(stylesheet)</style>")
+        out.line("<style>\(TeamUsageRenderer.peopleStylesheet)\(stylesheet)</style>")
         out.line("</head>")
         out.line("<body>")
 
@@ -141,7 +141,8 @@ public enum TeamPageRenderer {
         // Usage.
         out.line("<section id=\"usage\" data-section=\"usage\">")
         out.line("<h2>Usage</h2>")
-        if let usageByPerson { out.line(usageByPerson) }
+        let usageByPerson = page.usageByPerson.map(TeamUsageRenderer.htmlSection)
+        if let usageByPerson { out.line("<div class=\"scroll\">\(usageByPerson)</div>") }
         var index = 0
         var anything = false
         for facility in page.facilities {
@@ -246,6 +247,12 @@ public enum TeamPageRenderer {
         table.hours { width: auto; }
         table.hours td { text-align: right; }
         table.hours td:first-child { text-align: left; }
+        .scroll { overflow-x: auto; }
+        section.team-people { border-top: 0; margin-top: 0; padding-top: 0; }
+        table.people { width: auto; }
+        table.people tr.total td { border-top-color: var(--fg); }
+        table.people tr.warn td { color: var(--bad); }
+        svg.people-chart { background: #ffffff; border-radius: 6px; }
         .chart-panel { background: #ffffff; border-radius: 6px; padding: 4px; margin: 6px 0 14px; }
         svg.chart { display: block; width: 100%; max-width: 1000px; height: auto; }
         footer { margin-top: 32px; border-top: 1px solid var(--line); padding-top: 6px; color: var(--muted);

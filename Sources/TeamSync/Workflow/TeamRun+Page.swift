@@ -16,6 +16,7 @@ extension TeamRun {
         var openSince: [String: [String: Double]] = [:]
         var drift: [DriftEvent] = []
         var usage: [String: UsageReport] = [:]
+        var histories: [String: [UsageObservation]] = [:]
         var providers: [String: String] = [:]
         let driftSince = CalendarDay(daysSinceEpoch: today.daysSinceEpoch - max(0, driftDays))
         for facility in team.facilities {
@@ -41,12 +42,15 @@ extension TeamRun {
                 drift += found ?? []
             }
             if let history = try? workflow.provider.usageHistory(cache: workflow.cache), !history.isEmpty {
+                histories[facility.name] = history
                 usage[facility.name] = UsageReport.build(
                     observations: history, projects: [facility.manifest.manifest.project], now: now)
             }
         }
         return TeamPage.build(
             team: team, observed: observed, plans: plans, problems: problems, openSince: openSince, drift: drift,
-            driftSince: driftSince, usage: usage, now: now, today: today, providers: providers)
+            driftSince: driftSince, usage: usage,
+            usageByPerson: histories.isEmpty ? nil : TeamUsageReport.build(team: team, histories: histories, now: now),
+            now: now, today: today, providers: providers)
     }
 }
