@@ -43,13 +43,14 @@ public final class EmulatorServer: Sendable {
     ///   - faultSeed: Seed for the fail and drop rates' random choices, so runs repeat.
     public static func start(
         seed: EmulatorSeed, host: String = "127.0.0.1", port: Int = 0, faults: FaultSettings = .none,
-        tokenTTL: Int = 600, faultSeed: UInt64 = 1, logLevel: Logger.Level = .warning
+        tokenTTL: Int = 600, faultSeed: UInt64 = 1, logLevel: Logger.Level = .warning,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> EmulatorServer {
         guard faults.problems.isEmpty else {
             throw StartError(description: "invalid faults: " + faults.problems.joined(separator: "; "))
         }
         guard tokenTTL > 0 else { throw StartError(description: "token TTL must be positive, got \(tokenTTL)") }
-        let core = EmulatorCore(seed: seed, faults: faults, faultSeed: faultSeed, tokenTTL: tokenTTL)
+        let core = EmulatorCore(seed: seed, faults: faults, faultSeed: faultSeed, tokenTTL: tokenTTL, now: now)
         var logger = Logger(label: "teamctl-emulator")
         logger.logLevel = logLevel
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
