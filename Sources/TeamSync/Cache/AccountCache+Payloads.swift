@@ -63,7 +63,7 @@ extension AccountCache {
     /// Every payload snapshot of `facility` made by `provider` whose document contains `marker` (a JSON key, so
     /// snapshots without what the caller needs are not decoded), oldest first.
     public func payloads<Payload: Decodable & Sendable>(
-        _ type: Payload.Type, facility: String, provider: String, containing marker: String
+        _ type: Payload.Type, facility: String, provider: String, containing marker: String, since: Double? = nil
     ) throws -> [PayloadSnapshot<Payload>] {
         let rows = try dbWriter.read { db in
             try Row.fetchAll(
@@ -71,9 +71,10 @@ extension AccountCache {
                 sql: """
                     SELECT s.id, s.fetched_at, s.caller, s.content_hash, p.json FROM snapshot s
                     JOIN snapshot_payload p ON p.snapshot_id = s.id
-                    WHERE s.facility = ? AND s.provider = ? AND instr(p.json, ?) > 0 ORDER BY s.fetched_at, s.id
+                    WHERE s.facility = ? AND s.provider = ? AND s.fetched_at >= ? AND instr(p.json, ?) > 0
+                    ORDER BY s.fetched_at, s.id
                     """,
-                arguments: [facility, provider, "\"\(marker)\""])
+                arguments: [facility, provider, since ?? -Double.greatestFiniteMagnitude, "\"\(marker)\""])
         }
         return try rows.map { row in
             let json: String = row["json"]

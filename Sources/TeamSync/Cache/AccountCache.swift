@@ -230,12 +230,15 @@ public final class AccountCache: Sendable {
     }
 
     /// Every snapshot of `facility` fetched at or after `since` (all when nil), oldest first.
-    public func snapshots(facility: String, since: Double?) throws -> [FacilitySnapshot] {
+    ///
+    /// `groups`: load only these groups (the rest of each snapshot's groups are left out), so reading a long
+    /// history of a few groups does not load every member of every snapshot.
+    public func snapshots(facility: String, since: Double?, groups: [String]? = nil) throws -> [FacilitySnapshot] {
         try read { db in
             let ids = try Int64.fetchAll(
                 db, sql: "SELECT id FROM snapshot WHERE facility = ? AND fetched_at >= ? ORDER BY fetched_at, id",
                 arguments: [facility, since ?? -Double.greatestFiniteMagnitude])
-            return try ids.compactMap { try self.load(id: $0, db) }
+            return try ids.compactMap { try self.load(id: $0, db, groups: groups) }
         }
     }
 
@@ -265,7 +268,7 @@ public final class AccountCache: Sendable {
         }
     }
 
-    private func load(id: Int64, _ db: Database) throws -> FacilitySnapshot? {
+    private func load(id: Int64, _ db: Database, groups only: [String]? = nil) throws -> FacilitySnapshot? {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT fetched_at, facility, caller, missing_groups FROM snapshot WHERE id = ?",
@@ -276,7 +279,7 @@ public final class AccountCache: Sendable {
             try String.fetchAll(db, sql: sql, arguments: [id]).map { try decoder.decode(T.self, from: Data($0.utf8)) }
         }
         let missingText: String = row["missing_groups"]
-        let groups = try loadGroups(snapshotID: id, db, decoder: decoder)
+        let groups = try loadGroups(snapshotID: id, db, decoder: decoder, only: only)
         return FacilitySnapshot(
             id: id, fetchedAt: row["fetched_at"], facility: row["facility"], caller: row["caller"],
             user: try objects(UserInfo.self, "SELECT json FROM observed_user WHERE snapshot_id = ?").first,
@@ -294,24 +297,35 @@ public final class AccountCache: Sendable {
     /// A snapshot's groups, built from the member rows (decoding every group's JSON was a quarter of a
     /// large plan's time). A group whose rows do not account for every member it was stored with (a
     /// member listed twice) is decoded from its stored JSON instead, so nothing is lost.
-    private func loadGroups(snapshotID id: Int64, _ db: Database, decoder: JSONDecoder) throws
+    private func loadGroups(snapshotID id: Int64, _ db: Database, decoder: JSONDecoder, only: [String]? = nil) throws
         -> [String: GroupStats]
     {
         var members: [String: [UserStats]] = [:]
+        // Only some groups: an IN list of them (none: no rows at all).
+        let names = only ?? []
+        let placeholders = names.map { _ in "?" }.joined(separator: ", ")
+        func filter(_ column: String) -> String {
+            guard only != nil else { return "" }
+            return names.isEmpty ? " AND 0" : " AND \(column) IN (\(placeholders))"
+        }
+        var arguments: StatementArguments = [id]
+        arguments += StatementArguments(names)
         let memberRows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT group_name, username, uid FROM observed_group_member
-                WHERE snapshot_id = ? ORDER BY group_name, username, uid
+                WHERE snapshot_id = ?\(filter("group_name")) ORDER BY group_name, username, uid
                 """,
-            arguments: [id])
+            arguments: arguments)
         while let row = try memberRows.next() {
             members[row[0] as String, default: []].append(UserStats(uid: row[2], name: row[1]))
         }
         var groups: [String: GroupStats] = [:]
         let groupRows = try Row.fetchAll(
-            db, sql: "SELECT name, gid, member_count FROM observed_group WHERE snapshot_id = ? ORDER BY name",
-            arguments: [id])
+            db,
+            sql:
+                "SELECT name, gid, member_count FROM observed_group WHERE snapshot_id = ?\(filter("name")) ORDER BY name",
+            arguments: arguments)
         for row in groupRows {
             let name: String = row[0]
             let count: Int? = row[2]

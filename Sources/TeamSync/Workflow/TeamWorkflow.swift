@@ -82,8 +82,25 @@ public struct TeamWorkflow: Sendable {
         guard !plan.changes.isEmpty || !plan.manualItems.isEmpty else { return plan }
         // Flag changes that undo what someone did at the facility outside teamctl in the last weeks. Drift is a
         // help to the reviewer: a cache it cannot be read from does not stop the plan.
-        let since = now().timeIntervalSince1970 - Double(Self.driftLookbackDays) * 86_400
-        if let drift = try? await drift(manifests: manifests, since: since) {
+        // Only what the plan touches is looked at, over the newest snapshots: a plan's cost stays flat in the
+        // length of the history kept.
+        var since = now().timeIntervalSince1970 - Double(Self.driftLookbackDays) * 86_400
+        let summaries = (try? cache.snapshotSummaries(facility: facility)) ?? []
+        if summaries.count > Self.driftPlanSnapshots {
+            since = max(since, summaries[summaries.count - Self.driftPlanSnapshots].fetchedAt)
+        }
+        var touched = Set(plan.changes.compactMap(\.group))
+        for item in plan.manualItems {
+            if let (target, _, _) = DriftDetector.reversal(of: item), target.hasPrefix("group ") {
+                touched.insert(String(target.dropFirst("group ".count)))
+            }
+        }
+        let narrowed = manifests.map { loaded in
+            var loaded = loaded
+            loaded.manifest.groups = loaded.manifest.groups.filter { touched.contains($0.key) }
+            return loaded
+        }
+        if let drift = try? await drift(manifests: narrowed, since: since, baselineSlack: 0) {
             let warnings = DriftDetector.revertWarnings(for: plan, drift: drift)
             if !warnings.isEmpty {
                 plan.warnings = (plan.warnings + warnings).sorted { $0.orderKey < $1.orderKey }
@@ -98,13 +115,19 @@ public struct TeamWorkflow: Sendable {
 
     /// How far back a plan looks for outside changes it would undo.
     public static let driftLookbackDays = 45
+    /// At most how many of the newest snapshots a plan compares for them.
+    public static let driftPlanSnapshots = 10
 
     /// Every change at this facility between the cache's snapshots from `since` on that no teamctl apply made,
     /// within what the manifests govern, newest first; nil when the back end keeps no comparable snapshots.
-    public func drift(manifests: [LoadedManifest], since: Double?) async throws -> [DriftEvent]? {
+    /// `baselineSlack`: how much earlier than `since` to read, so the first change after `since` has a snapshot
+    /// before it.
+    public func drift(
+        manifests: [LoadedManifest], since: Double?, baselineSlack: Double = TeamWorkflow.driftBaselineSlack
+    ) async throws -> [DriftEvent]? {
         guard
             let states = try provider.observedHistory(
-                for: manifests.map(\.manifest), cache: cache, since: since.map { $0 - Self.driftBaselineSlack })
+                for: manifests.map(\.manifest), cache: cache, since: since.map { $0 - baselineSlack })
         else { return nil }
         let applied = try await SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now).appliedChanges(
             facility: facility)
@@ -112,7 +135,7 @@ public struct TeamWorkflow: Sendable {
     }
 
     /// How much earlier than `since` drift reads, so the first change after `since` has a snapshot before it.
-    static let driftBaselineSlack: Double = 14 * 86_400
+    public static let driftBaselineSlack: Double = 14 * 86_400
 
     /// Applies a plan under the cache's apply lock, journaling every change.
     ///

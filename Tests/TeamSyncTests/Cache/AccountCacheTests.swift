@@ -66,6 +66,20 @@ struct AccountCacheTests {
         #expect(try cache.latestSnapshot(facility: "nersc")?.fetchedAt == 300)
     }
 
+    @Test func aHistoryOfSomeGroupsLoadsOnlyThose() throws {
+        let cache = try AccountCache(path: tempPath())
+        var snapshot = sample(at: 100, members: ["alice", "bob"])
+        snapshot.groups["other"] = GroupStats(gid: 60002, name: "other", users: [UserStats(uid: 1009, name: "zed")])
+        try cache.store(snapshot)
+        let all = try cache.snapshots(facility: "nersc", since: nil)
+        #expect(all.first.map { Set($0.groups.keys) } == ["m1234g", "other"])
+        let some = try cache.snapshots(facility: "nersc", since: nil, groups: ["m1234g", "absent"])
+        #expect(some.first.map { Set($0.groups.keys) } == ["m1234g"])
+        #expect(some.first?.groups["m1234g"]?.memberNames == ["alice", "bob"])
+        #expect(some.first?.projects == all.first?.projects, "everything but the other groups is loaded")
+        #expect(try cache.snapshots(facility: "nersc", since: nil, groups: []).first?.groups.isEmpty == true)
+    }
+
     @Test func oneRowPerObservedObjectWithItsFetchTime() throws {
         let cache = try AccountCache(path: tempPath())
         let stored = try cache.store(sample())

@@ -107,7 +107,9 @@ public struct SFAPIProvider: FacilityProvider {
         // As cachedState: a snapshot that did not read every group the manifests govern (a usage refresh reads
         // none) cannot say who is in the project, so it is left out rather than read as everyone leaving.
         let governed = Self.groupNames(of: manifests)
-        return try cache.snapshots(facility: facility, since: since).compactMap { snapshot in
+        // Only the groups the manifests govern and the projects' default groups are read from each snapshot.
+        let read = Array(Set(governed).union(manifests.map(\.project))).sorted()
+        return try cache.snapshots(facility: facility, since: since, groups: read).compactMap { snapshot in
             guard governed.allSatisfy({ snapshot.groups[$0] != nil || snapshot.missingGroups.contains($0) }) else {
                 return nil
             }

@@ -244,8 +244,7 @@ public struct SlurmProvider: FacilityProvider {
     public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws
         -> [ObservedState]?
     {
-        try cache.payloads(SlurmSnapshot.self, facility: facility, provider: name, containing: "accounts")
-            .filter { $0.fetchedAt >= since ?? -.infinity }
+        try cache.payloads(SlurmSnapshot.self, facility: facility, provider: name, containing: "accounts", since: since)
             .compactMap { stored in
                 // A snapshot made before the manifests named an account (or a QOS existed) says nothing of it.
                 try? observedState(
