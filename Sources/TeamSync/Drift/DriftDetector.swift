@@ -80,7 +80,7 @@ public enum DriftDetector {
                 previous[target] = (state, observed.fetchedAt)
             }
             // Echoes are judged against every group change, teamctl's own too: a member teamctl took out of the
-            // project's groups "left" a roster SFAPI derives from them.
+            // project's groups "left" a roster a back end derives from them.
             events += withoutEchoes(found).filter { !$0.explained }.map(\.event)
         }
         if let since { events = events.filter { $0.firstSeenAt >= since } }
@@ -103,13 +103,8 @@ public enum DriftDetector {
         return targets
     }
 
-    /// The part of `user=role` or `resource=value` before the `=`; a plain value is its own subject.
-    static func subject(of value: String) -> String {
-        String(value.split(separator: "=", maxSplits: 1).first ?? Substring(value))
-    }
-
     static func values(_ state: TargetState, of subject: String) -> Set<String> {
-        state.values.filter { Self.subject(of: $0) == subject }
+        state.values.filter { PlannedChange.subject(of: $0) == subject }
     }
 
     /// The events of one target between two reads, less what an apply in between explains.
@@ -140,7 +135,8 @@ public enum DriftDetector {
         if old.exists != new.exists {
             events.append((event(new.exists ? .groupCreated : .groupDeleted, user: nil), explained(nil)))
         }
-        let subjects = Set(old.values.map(subject(of:))).union(new.values.map(subject(of:)))
+        // The subject of `user=role` or `resource=value` is before the `=`; a plain value is its own subject.
+        let subjects = Set(old.values.union(new.values).map { String(PlannedChange.subject(of: $0)) })
         for subject in subjects.sorted() {
             let before = values(old, of: subject)
             let after = values(new, of: subject)
@@ -155,7 +151,7 @@ public enum DriftDetector {
                 events.append((event(after.isEmpty ? .left : .joined, user: subject), done))
             case .roles:
                 events.append(
-                    (event(.roleChanged, user: subject, before: roleName(before), after: roleName(after)), done))
+                    (event(.roleChanged, user: subject, before: value(before), after: value(after)), done))
             case .permission(_, let name):
                 events.append(
                     (event(after.isEmpty ? .permissionRevoked : .permissionGranted, user: subject, before: name), done))
@@ -164,7 +160,7 @@ public enum DriftDetector {
                     (
                         event(
                             .limitChanged, user: user.isEmpty ? nil : user,
-                            before: "\(subject) \(limitValue(before))", after: "\(subject) \(limitValue(after))"),
+                            before: "\(subject) \(value(before))", after: "\(subject) \(value(after))"),
                         done
                     ))
             }
@@ -172,9 +168,9 @@ public enum DriftDetector {
         return events
     }
 
-    /// One change seen as several: where a back end derives its roster from groups (SFAPI), a user added to a
-    /// project's group also "joins" the project; and someone who joins or leaves a project gains or loses a role,
-    /// the permissions a newcomer inherits (Slurm: the account's QOS) and their limits with it. The group or
+    /// One change seen as several: where a back end derives its roster from groups, a user added to a project's
+    /// group also "joins" the project; and someone who joins or leaves a project gains or loses a role, the
+    /// permissions a newcomer inherits (``ObservedProject/joinerPermissions``) and their limits with it. The group or
     /// roster event says it once. Judged against every event, teamctl's own too.
     static func withoutEchoes(
         _ events: [(event: DriftEvent, explained: Bool)]
@@ -206,11 +202,8 @@ public enum DriftDetector {
         }
     }
 
-    static func roleName(_ values: Set<String>) -> String {
-        values.sorted().first.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? "none"
-    }
-
-    static func limitValue(_ values: Set<String>) -> String {
+    /// The part after the `=` of a subject's `user=role` or `resource=value`; `none` when it has none.
+    static func value(_ values: Set<String>) -> String {
         values.sorted().first.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? "none"
     }
 

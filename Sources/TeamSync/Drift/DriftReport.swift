@@ -65,7 +65,12 @@ public struct DriftReport: Sendable, Codable, Hashable {
             }
         }
         self.unavailable = unavailable
-        self.events = events.sorted {
+        self.events = Self.entries(events)
+    }
+
+    /// Events from several facilities as the report lists them: newest first.
+    public static func entries(_ events: [DriftEvent]) -> [Entry] {
+        events.sorted {
             ($0.firstSeenAt, $0.facility, $0.target, $0.user ?? "") > (
                 $1.firstSeenAt, $1.facility, $1.target, $1.user ?? ""
             )

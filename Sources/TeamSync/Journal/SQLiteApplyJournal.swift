@@ -73,14 +73,6 @@ public struct SQLiteApplyJournal: ApplyJournal {
         }
     }
 
-    /// Stores the plan a run applies, so history can show what it was asked to do.
-    public func attach(plan json: Data, to runID: String) async throws {
-        let text = String(decoding: json, as: UTF8.self)
-        try await dbWriter.write { db in
-            try db.execute(sql: "UPDATE apply_run SET plan_json = ? WHERE id = ?", arguments: [text, runID])
-        }
-    }
-
     private func changeIDs(planID: String, states: [ChangeState]) async throws -> Set<String> {
         let placeholders = states.map { _ in "?" }.joined(separator: ", ")
         var arguments: StatementArguments = [planID]

@@ -123,7 +123,7 @@ public struct TeamPage: Sendable, Hashable, Codable {
                     cell.detail = "to remove by hand, open since \(day(oldest))"
                 } else if !changes.isEmpty {
                     cell.state = "pending"
-                    cell.detail = plural(changes.count, "change")
+                    cell.detail = UsageRenderer.plural(changes.count, "change")
                 }
                 strangers[username, default: [:]][facility.name] = cell
             }
@@ -155,10 +155,9 @@ public struct TeamPage: Sendable, Hashable, Codable {
                 manualItems: plans[facility.name]?.manualItems.count ?? 0,
                 drift: drift.filter { $0.facility == facility.name }.count, problem: problems[facility.name])
         }
-        let driftReport = DriftReport(since: driftSince, results: ["": .success(drift)])
         return TeamPage(
             schemaVersion: 1, team: team.team.spec.name, generatedAt: Plan.isoTimestamp(now.timeIntervalSince1970),
-            facilities: facilities, rows: rows, items: items, drift: driftReport.events,
+            facilities: facilities, rows: rows, items: items, drift: DriftReport.entries(drift),
             driftSince: driftSince.description, usage: usage, usageByPerson: usageByPerson)
     }
 
@@ -182,14 +181,14 @@ public struct TeamPage: Sendable, Hashable, Codable {
         let changes = (plan?.changes ?? []).filter { $0.usernames.contains(username) }
         if let oldest = oldest(items, openSince: openSince) {
             cell.state = "manual"
-            cell.detail = "\(plural(items.count, "manual item")) open since \(day(oldest))"
+            cell.detail = "\(UsageRenderer.plural(items.count, "manual item")) open since \(day(oldest))"
         } else if !items.isEmpty {
             cell.state = "manual"
-            cell.detail = plural(items.count, "manual item")
+            cell.detail = UsageRenderer.plural(items.count, "manual item")
         }
         if !changes.isEmpty {
             if cell.state != "manual" { cell.state = "pending" }
-            let pending = plural(changes.count, "change") + " for the next apply"
+            let pending = UsageRenderer.plural(changes.count, "change") + " for the next apply"
             cell.detail = cell.detail.map { "\($0); \(pending)" } ?? pending
         }
         return cell
@@ -202,6 +201,4 @@ public struct TeamPage: Sendable, Hashable, Codable {
     static func day(_ seconds: Double) -> String {
         CalendarDay(utcDayOf: Date(timeIntervalSince1970: seconds)).description
     }
-
-    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 }

@@ -22,7 +22,7 @@ public enum TeamPageRenderer {
         out.line("<header data-section=\"summary\">")
         out.line("<h1>\(e("Team \(page.team)"))</h1>")
         out.line(
-            "<p class=\"meta\">\(e("generated \(page.generatedAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")) by teamctl"))"
+            "<p class=\"meta\">\(e("generated \(shortTime(page.generatedAt)) by teamctl"))"
                 + " &middot; \(e(plural(page.rows.filter { $0.id != nil }.count, "person", "people")))"
                 + " &middot; \(e(plural(page.facilities.count, "facility", "facilities")))</p>")
         out.line(
@@ -202,8 +202,10 @@ public enum TeamPageRenderer {
             + " UTC"
     }
 
+    /// ``UsageRenderer/plural(_:_:)``, with an irregular plural when given.
     static func plural(_ count: Int, _ one: String, _ many: String? = nil) -> String {
-        "\(count) \(count == 1 ? one : many ?? one + "s")"
+        guard let many else { return UsageRenderer.plural(count, one) }
+        return "\(count) \(count == 1 ? one : many)"
     }
 
     static let stylesheet = """
