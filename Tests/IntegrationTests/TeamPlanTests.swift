@@ -182,6 +182,46 @@ import Testing
         await two.shutdown()
     }
 
+    /// A saved team plan edited at one facility (a removal added to spin's lumrel, spin's and the team's ids
+    /// recomputed): each facility's plan is proven, and the edit refuses the whole plan, nothing sent anywhere.
+    @Test(arguments: ["bchen", "amorales"])
+    func aSavedTeamPlanTamperedAtOneFacilityIsRefusedEverywhere(extra: String) async throws {
+        let two = try await TwoFacilities.start()
+        do {
+            let saved = try await two.teamctl(["plan", "-f", "team.yaml", "--out", "plan.json"])
+            #expect(saved.status == 0, "\(saved.output)")
+            let url = URL(fileURLWithPath: two.nersc.path("plan.json"))
+            var plan = try TeamPlan.load(from: Data(contentsOf: url))
+            let spin = try #require(plan.facilities.firstIndex { $0.basis.facility == "spin" })
+            var facility = plan.facilities[spin]
+            let index = try #require(facility.changes.firstIndex { $0.kind == .removeMembers && $0.group == "lumrel" })
+            let change = facility.changes[index]
+            facility.changes[index] = PlannedChange(
+                id: change.id, facility: change.facility, project: change.project,
+                action: .removeGroupMembers(group: "lumrel", usernames: change.usernames + [extra]))
+            facility.summary = PlanSummary(
+                changes: facility.changes, manualItems: facility.manualItems, warnings: facility.warnings,
+                refusals: facility.refusals)
+            facility.planID = facility.computedPlanID()
+            plan.facilities[spin] = facility
+            plan.planID = plan.computedPlanID()
+            try plan.jsonData().write(to: url)
+
+            let apply = try await two.teamctl(["apply", "plan.json", "--yes"])
+            #expect(apply.status == 1, "\(apply.output)")
+            #expect(apply.output.contains("spin"), "\(apply.output)")
+            #expect(await two.nersc.mutatingRequests().isEmpty, "nersc was written though the plan was refused")
+            let spinWrites = await two.spin.requestLog().filter { $0.method != "GET" && !$0.path.hasSuffix("/token") }
+            #expect(spinWrites.isEmpty, "spin was written: \(spinWrites.map(\.path))")
+            let lumrel = await two.spin.stateSnapshot().groups.first { $0.name == "lumrel" }?.members ?? []
+            #expect(lumrel.contains(extra))
+        } catch {
+            await two.shutdown()
+            throw error
+        }
+        await two.shutdown()
+    }
+
     @Test func aSavedTeamPlanIsAppliedWhereItCanBeWhenOneFacilityIsDown() async throws {
         let two = try await TwoFacilities.start()
         do {
