@@ -142,15 +142,19 @@ struct TamperedSavedPlanTests {
     func anEditedPlanWithARecomputedIDIsRefusedAndNothingIsSent(_ tampering: Tampering) async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let made = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json"])
+        let made = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json",
+        ])
         #expect(made.status == 0, "\(made.output)")
         let m4812Before = try #require(await harness.members(of: "m4812"))
         if tampering == .basisEdited {
-            try await harness.changeGroupOutOfBand("lumcal", action: "batch_add", usernames: ["rsato"], token: "demo-pi")
+            try await harness.changeGroupOutOfBand(
+                "lumcal", action: "batch_add", usernames: ["rsato"], token: "demo-pi")
         }
         let writesBefore = await harness.mutatingRequests().count
 
-        try Self.tamper(harness, recomputeSummary: tampering != .protectedRemovalWithStaleSummary) { plan in
+        let recompute = tampering != .protectedRemovalWithStaleSummary && tampering != .summaryOnly
+        try Self.tamper(harness, recomputeSummary: recompute) { plan in
             let remove = plan.changes.firstIndex { $0.kind == .removeMembers && $0.group == "m4812" }
             func removal(_ group: String, _ users: [String], project: String = "m4812") -> PlannedChange {
                 PlannedChange(
@@ -217,8 +221,11 @@ struct TamperedSavedPlanTests {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
         let text = try String(contentsOfFile: harness.path("team.yaml"), encoding: .utf8)
-        try harness.write("team.yaml", text.replacingOccurrences(of: "protected: [amorales, bchen]", with: "protected: [bchen]"))
-        let made = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json"])
+        try harness.write(
+            "team.yaml", text.replacingOccurrences(of: "protected: [amorales, bchen]", with: "protected: [bchen]"))
+        let made = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json",
+        ])
         #expect(made.status == 0, "\(made.output)")
         try Self.tamper(harness) { plan in
             let index = try #require(plan.changes.firstIndex { $0.kind == .removeMembers && $0.group == "lumana" })
@@ -239,12 +246,16 @@ struct TamperedSavedPlanTests {
     func aManifestChangedSinceThePlanIsRefusedByName(_ how: String) async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let made = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json"])
+        let made = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json",
+        ])
         #expect(made.status == 0, "\(made.output)")
         let text = try String(contentsOfFile: harness.path("team.yaml"), encoding: .utf8)
         switch how {
         case "edited":
-            try harness.write("team.yaml", text.replacingOccurrences(of: "protected: [amorales, bchen]", with: "protected: [amorales]"))
+            try harness.write(
+                "team.yaml",
+                text.replacingOccurrences(of: "protected: [amorales, bchen]", with: "protected: [amorales]"))
         default:
             try FileManager.default.removeItem(atPath: harness.path("team.yaml"))
         }
@@ -259,7 +270,9 @@ struct TamperedSavedPlanTests {
     @Test func theRefusalOfAnEditedFileDoesNotPrintTheIDThatWouldPass() async throws {
         let harness = try await TeamctlHarness.examples()
         defer { Task { await harness.shutdown() } }
-        let made = try await harness.run(["plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json"])
+        let made = try await harness.run([
+            "plan", "-f", "team.yaml", "--today", PlanApplyTests.today, "--out", "p.json",
+        ])
         #expect(made.status == 0, "\(made.output)")
         let data = try Data(contentsOf: URL(fileURLWithPath: harness.path("p.json")))
         var plan = try JSONDecoder().decode(TeamSync.Plan.self, from: data)

@@ -50,6 +50,12 @@ public struct Applier: Sendable {
         guard plan.refusals.isEmpty else {
             return refuse("the plan breaks policy: " + plan.refusals.joined(separator: "; "))
         }
+        // Whatever made the plan, no change naming what the back end would read as something else is sent (a
+        // username `rsato,bchen` joined into a comma-separated list is two users): the whole plan is refused first.
+        let badNames = plan.changes.flatMap { provider.naming.problems(in: $0) }
+        guard badNames.isEmpty else {
+            return refuse(badNames.joined(separator: "; ") + "; nothing was sent")
+        }
         let confirmed: Set<String>
         let attempted: Set<String>
         do {

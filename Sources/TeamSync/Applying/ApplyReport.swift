@@ -47,6 +47,9 @@ public struct ApplyReport: Sendable, Hashable {
     /// Whether the run was refused because the facility moved since the plan was made (a saved plan's basis no
     /// longer holds), as opposed to a target that could not be re-read.
     public var facilityMoved = false
+    /// Whether the run was refused because the saved plan is not what its manifests ask for, or breaks policy
+    /// (``TeamWorkflow/prove(_:check:)``).
+    public var planDisproved = false
 
     /// Creates a report.
     public init(planID: String, runID: String?, outcome: ApplyOutcome, refusal: String? = nil, results: [ChangeResult])
@@ -56,6 +59,16 @@ public struct ApplyReport: Sendable, Hashable {
         self.outcome = outcome
         self.refusal = refusal
         self.results = results
+    }
+
+    /// The report of a plan refused before anything was sent because it does not hold: each problem named.
+    public static func disproved(_ plan: Plan, problems: [String]) -> ApplyReport {
+        var report = ApplyReport(
+            planID: plan.planID, runID: nil, outcome: .refused,
+            refusal: "the plan does not hold, so nothing was sent: " + problems.joined(separator: "; "),
+            results: plan.changes.map { ChangeResult(change: $0, outcome: .notAttempted) })
+        report.planDisproved = true
+        return report
     }
 
     /// Whether the run should end with a non-zero exit: refused, or a change failed.

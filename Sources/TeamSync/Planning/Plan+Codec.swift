@@ -10,8 +10,11 @@ public enum PlanLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedVersion(Int)
     /// The plan is JSON with the right version but a field is missing or of the wrong type.
     case malformed(String)
-    /// The content does not match its `planID`: the file was edited after `teamctl plan` wrote it.
-    case edited(recorded: String, computed: String)
+    /// The content does not match its `planID`: the file was edited after `teamctl plan` wrote it. (The id the
+    /// content hashes to is not kept: a message that printed it would tell whoever edited the file what to write.)
+    case edited(recorded: String)
+    /// The summary does not count what the changes, manual items, warnings and refusals hold: the fields that differ.
+    case summaryMismatch([String])
 
     public var description: String {
         switch self {
@@ -22,9 +25,12 @@ public enum PlanLoadError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "\(Plan.currentFormatVersion); make the plan again with this teamctl"
         case .malformed(let reason):
             return "the plan file is damaged: \(reason); make the plan again with 'teamctl plan'"
-        case .edited(let recorded, let computed):
-            return "the plan file was changed after it was made (planID \(recorded), content hashes to "
-                + "\(computed)); apply only plans as 'teamctl plan' wrote them, or make a new one"
+        case .edited:
+            return "the plan file was changed after it was made: its content does not match its planID; apply only "
+                + "plans as 'teamctl plan' wrote them, or make a new one"
+        case .summaryMismatch(let fields):
+            return "the plan's summary does not count its changes (\(fields.joined(separator: ", ")) differ): the file "
+                + "was edited after it was made; apply only plans as 'teamctl plan' wrote them, or make a new one"
         }
     }
 }
@@ -44,7 +50,9 @@ extension Plan {
         return data
     }
 
-    /// Reads a saved plan, checking its format version and that it was not edited.
+    /// Reads a saved plan, checking its format version, that it was not edited (its `planID`) and that its summary
+    /// counts its content. (That proves only that the file is as some teamctl wrote it: whether its changes are what
+    /// the manifests ask for is for `apply` to prove, see ``TeamWorkflow/prove(_:check:)``.)
     public static func load(from data: Data) throws -> Plan {
         struct Header: Decodable { var formatVersion: Int? }
         let header: Header
@@ -61,9 +69,16 @@ extension Plan {
         } catch let error as DecodingError {
             throw PlanLoadError.malformed(error.plainDescription)
         }
-        let computed = plan.computedPlanID()
-        guard computed == plan.planID else { throw PlanLoadError.edited(recorded: plan.planID, computed: computed) }
+        try plan.checkIntegrity()
         return plan
+    }
+
+    /// Throws when the content does not hash to `planID` or the summary does not count the content.
+    func checkIntegrity() throws {
+        guard computedPlanID() == planID else { throw PlanLoadError.edited(recorded: planID) }
+        let counted = PlanSummary(changes: changes, manualItems: manualItems, warnings: warnings, refusals: refusals)
+        let differing = summary.differences(from: counted)
+        guard differing.isEmpty else { throw PlanLoadError.summaryMismatch(differing) }
     }
 
     /// The hash of everything in the plan except `planID` and `createdAt`: same content, same id.
@@ -72,6 +87,14 @@ extension Plan {
         content.planID = ""
         content.createdAt = nil
         return Self.shortHash(of: (try? Plan.makeEncoder(pretty: false).encode(content)) ?? Data())
+    }
+
+    /// The SHA-256 of `data`, in hex.
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     /// The first 8 bytes of the SHA-256 of `data`, in hex: the form of every plan id.
@@ -90,6 +113,20 @@ extension Plan {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let day = CalendarDay(daysSinceEpoch: days)
         return "\(day)T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+}
+
+extension PlanSummary {
+    /// The names of the fields whose counts differ from `other`'s.
+    func differences(from other: PlanSummary) -> [String] {
+        let fields: [(String, KeyPath<PlanSummary, Int>)] = [
+            ("groupsToCreate", \.groupsToCreate), ("groupsToChange", \.groupsToChange),
+            ("membersToAdd", \.membersToAdd), ("membersToRemove", \.membersToRemove),
+            ("rosterChanges", \.rosterChanges), ("permissionChanges", \.permissionChanges),
+            ("limitChanges", \.limitChanges), ("manualItems", \.manualItems), ("warnings", \.warnings),
+            ("refusals", \.refusals),
+        ]
+        return fields.filter { self[keyPath: $0.1] != other[keyPath: $0.1] }.map(\.0)
     }
 }
 

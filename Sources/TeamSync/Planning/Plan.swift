@@ -6,10 +6,11 @@ import AccountModels
 /// byte-identical plan. Saved as JSON (see `docs/plan-format.md`), it is what `apply` executes.
 public struct Plan: Sendable, Codable, Hashable {
     /// The only plan format this teamctl reads and writes. Version 2 added the facility to changes, manual items
-    /// and ids, typed changes for every aspect, and a basis covering every target.
-    public static let currentFormatVersion = 2
+    /// and ids, typed changes for every aspect, and a basis covering every target; version 3 added `source`, what the
+    /// plan was made from, so that `apply` can make it again and compare.
+    public static let currentFormatVersion = 3
 
-    /// The plan file format version (`2`).
+    /// The plan file format version (`3`).
     public var formatVersion: Int
     /// A hash of the plan's content (everything but `planID` and `createdAt`); the journal keys runs by it.
     public var planID: String
@@ -21,6 +22,9 @@ public struct Plan: Sendable, Codable, Hashable {
     public var projects: [String]
     /// The observed state the plan was computed from.
     public var basis: PlanBasis
+    /// The files and the day the plan was made from; nil for a plan made in memory, which `apply` will not take as a
+    /// saved plan.
+    public var source: PlanSource?
     /// The writes to perform, in execution order.
     public var changes: [PlannedChange]
     /// What a person must do by hand, sorted by id.
@@ -35,7 +39,8 @@ public struct Plan: Sendable, Codable, Hashable {
     /// Creates a plan and computes its `planID` and `summary`.
     public init(
         createdAt: String?, toolVersion: String, projects: [String], basis: PlanBasis,
-        changes: [PlannedChange], manualItems: [ManualItem], warnings: [PlanWarning], refusals: [String]
+        changes: [PlannedChange], manualItems: [ManualItem], warnings: [PlanWarning], refusals: [String],
+        source: PlanSource? = nil
     ) {
         self.formatVersion = Plan.currentFormatVersion
         self.planID = ""
@@ -43,6 +48,7 @@ public struct Plan: Sendable, Codable, Hashable {
         self.toolVersion = toolVersion
         self.projects = projects
         self.basis = basis
+        self.source = source
         self.changes = changes
         self.manualItems = manualItems
         self.warnings = warnings
@@ -65,6 +71,54 @@ public struct Plan: Sendable, Codable, Hashable {
         }
         return order.map { ($0, byTarget[$0] ?? []) }
     }
+}
+
+/// What a plan was made from besides the facility: the manifest files (each with a hash of its bytes) and the day
+/// membership ends were judged against. `apply PLANFILE` reads the files again, refuses if any changed, and plans
+/// them again against the plan's snapshot: the saved changes must be exactly those.
+public struct PlanSource: Sendable, Codable, Hashable {
+    /// One file the plan was made from.
+    public struct File: Sendable, Codable, Hashable {
+        /// What the file is.
+        public enum Kind: String, Sendable, Codable, Hashable {
+            /// A manifest of version 1 (one project at one facility), as given to `plan -f` or found in a folder.
+            case manifest
+            /// A team manifest of version 2.
+            case team
+            /// The people file the team manifest names.
+            case people
+        }
+
+        /// What the file is.
+        public var kind: Kind
+        /// The path as `teamctl plan` was given it (or found it in a folder it was given), relative to the folder
+        /// it ran in unless given absolute; a people file's path as the team manifest resolves it.
+        public var path: String
+        /// The SHA-256 of the file's bytes, in hex.
+        public var sha256: String
+
+        /// Creates one.
+        public init(kind: Kind, path: String, sha256: String) {
+            self.kind = kind
+            self.path = path
+            self.sha256 = sha256
+        }
+    }
+
+    /// The day membership ends were judged against (`--today`, or the UTC day the plan was made).
+    public var today: CalendarDay
+    /// The files, manifests sorted by path; a team manifest before its people file.
+    public var files: [File]
+
+    /// Creates a source.
+    public init(today: CalendarDay, files: [File]) {
+        self.today = today
+        self.files = files
+    }
+
+    /// The files `teamctl plan` was given (manifests, or the team manifest): not the people file, which the team
+    /// manifest names.
+    public var entries: [File] { files.filter { $0.kind != .people } }
 }
 
 /// The facility state a plan was computed from, kept so a saved plan can prove the facility has not moved.

@@ -15,16 +15,19 @@ public struct PlanOptions: Sendable, Hashable {
     public var createdAt: Double?
     /// The teamctl version recorded in the plan.
     public var toolVersion: String
+    /// The files and day the plan is made from, recorded in it (see ``PlanSource``).
+    public var source: PlanSource?
 
     /// Creates options.
     public init(
         today: CalendarDay, maxRemovalsOverride: Int? = nil, acknowledged: Set<String> = [],
-        createdAt: Double? = nil, toolVersion: String = "0.1.0"
+        createdAt: Double? = nil, toolVersion: String = "0.1.0", source: PlanSource? = nil
     ) {
         self.today = today
         self.maxRemovalsOverride = maxRemovalsOverride
         self.acknowledged = acknowledged
         self.createdAt = createdAt
         self.toolVersion = toolVersion
+        self.source = source
     }
 }

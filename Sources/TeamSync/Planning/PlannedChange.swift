@@ -176,6 +176,25 @@ public struct PlannedChange: Sendable, Hashable {
         }
     }
 
+    /// The change without `names` among its usernames; nil when none would be left (or it is a limit of one of them).
+    func removing(_ names: Set<String>) -> PlannedChange? {
+        let rest = usernames.filter { !names.contains($0) }
+        guard !rest.isEmpty else { return nil }
+        let action: Action
+        switch self.action {
+        case .createGroup: return self
+        case .setLimit: return names.isEmpty ? self : nil
+        case .addGroupMembers(let group, _): action = .addGroupMembers(group: group, usernames: rest)
+        case .removeGroupMembers(let group, _): action = .removeGroupMembers(group: group, usernames: rest)
+        case .addProjectMembers: action = .addProjectMembers(usernames: rest)
+        case .removeProjectMembers: action = .removeProjectMembers(usernames: rest)
+        case .setRole(let role, _): action = .setRole(role, usernames: rest)
+        case .grantPermission(let name, _): action = .grantPermission(name, usernames: rest)
+        case .revokePermission(let name, _): action = .revokePermission(name, usernames: rest)
+        }
+        return PlannedChange(id: id, facility: facility, project: project, action: action)
+    }
+
     /// The part of `user=role` or `resource=value` before the `=`.
     static func subject(of value: String) -> Substring {
         value.split(separator: "=", maxSplits: 1).first ?? Substring(value)

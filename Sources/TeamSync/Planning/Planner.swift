@@ -15,9 +15,11 @@ public enum Planner {
     ///   - provider: The back end's name, recorded in the basis.
     ///   - capabilities: What the back end can observe and write; decides change or manual item per aspect.
     ///   - wording: How the back end words manual items.
+    ///   - naming: The names the back end writes. A change never names anything else: a name that breaks the rules
+    ///     (a facility's member `rsato,bchen`) is left out of every change and refuses the plan.
     public static func plan(
         manifests: [TeamManifest], observed: ObservedState, provider: String, capabilities: ProviderCapabilities,
-        wording: any ManualWording, options: PlanOptions
+        wording: any ManualWording, naming: any NamingRules = PortableNaming(), options: PlanOptions
     ) -> Plan {
         var refusals = crossManifestRefusals(manifests, observed: observed)
         var seenProjects: Set<String> = []
@@ -30,9 +32,33 @@ public enum Planner {
             project.run()
             work.merge(project.work)
         }
-        refusals += removalLimitRefusals(manifests: manifests, changes: work.changes, options: options)
+        let (named, nameRefusals) = validNames(work.changes, facility: observed.facility, naming: naming)
+        refusals += nameRefusals
+        // Nor does a manual item ask a person to act on such a name (`remove rsato,bchen from the project`): the
+        // refusal names it, escaped.
+        var manualItems: [ManualItem] = []
+        for item in work.manualItems {
+            let isUser =
+                item.aspect != .groups || item.id.split(separator: "/").dropFirst(3).first != Substring(item.subject)
+            // A limit item's empty subject is the project itself.
+            let isProject = item.aspect == .limits && item.subject.isEmpty
+            guard isUser, !isProject, let rule = naming.problem(with: item.subject, as: .username) else {
+                manualItems.append(item)
+                continue
+            }
+            let refusal =
+                "the roster of \(item.project) at \(NameText.plain(observed.facility)): \(NameText.quoted(item.subject)) "
+                + "is not a valid \(naming.backEnd) username (\(rule)); teamctl names it in no change or manual item, "
+                + "so the plan is refused: check it at the facility and in the manifests"
+            if !refusals.contains(refusal)
+                && !nameRefusals.contains(where: { $0.contains(NameText.quoted(item.subject)) })
+            {
+                refusals.append(refusal)
+            }
+        }
+        refusals += removalLimitRefusals(manifests: manifests, changes: named, options: options)
 
-        let changes = work.changes.sorted { $0.executionOrderKey < $1.executionOrderKey }
+        let changes = named.sorted { $0.executionOrderKey < $1.executionOrderKey }
         var targets: [String: TargetState] = [:]
         for change in changes where targets[change.target.key] == nil {
             targets[change.target.key] = observed.target(change.target)
@@ -44,9 +70,44 @@ public enum Planner {
         return Plan(
             createdAt: options.createdAt.map(Plan.isoTimestamp), toolVersion: options.toolVersion,
             projects: Array(seenProjects).sorted(), basis: basis, changes: changes,
-            manualItems: work.manualItems.sorted { $0.id < $1.id },
+            manualItems: manualItems.sorted { $0.id < $1.id },
             warnings: Array(Set(work.warnings)).sorted { $0.orderKey < $1.orderKey },
-            refusals: refusals)
+            refusals: refusals, source: options.source)
+    }
+
+    /// The changes with every name the back end's rules refuse taken out (a change left naming nobody, or naming a
+    /// group, project or permission that breaks them, is dropped), and a refusal for each such name.
+    static func validNames(
+        _ changes: [PlannedChange], facility: String, naming: any NamingRules
+    ) -> (changes: [PlannedChange], refusals: [String]) {
+        var kept: [PlannedChange] = []
+        var refusals: [String] = []
+        for change in changes {
+            let place = "\(describe(change.target)) at \(NameText.plain(facility))"
+            func refuse(_ name: String, _ kind: NameKind, _ rule: String) {
+                refusals.append(
+                    "\(place): \(NameText.quoted(name)) is not a valid \(naming.backEnd) \(kind.words) (\(rule)); "
+                        + "teamctl sends no write that names it, so the plan is refused: check it at the facility "
+                        + "and in the manifests")
+            }
+            var others: [(String, NameKind)] = [(change.project, .project)]
+            if let group = change.group { others.append((group, .group)) }
+            if let permission = change.permission { others.append((permission, .permission)) }
+            let broken = others.compactMap { name, kind in naming.problem(with: name, as: kind).map { (name, kind, $0) }
+            }
+            if !broken.isEmpty {
+                for (name, kind, rule) in broken { refuse(name, kind, rule) }
+                continue
+            }
+            let invalid = change.usernames.filter { naming.problem(with: $0, as: .username) != nil }
+            guard !invalid.isEmpty else {
+                kept.append(change)
+                continue
+            }
+            for name in invalid { refuse(name, .username, naming.problem(with: name, as: .username) ?? "") }
+            if let trimmed = change.removing(Set(invalid)) { kept.append(trimmed) }
+        }
+        return (kept, refusals)
     }
 
     /// Problems no single manifest shows: a project or group claimed twice, or the wrong facility.

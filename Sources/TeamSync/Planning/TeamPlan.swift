@@ -110,13 +110,9 @@ public struct TeamPlan: Sendable, Codable, Hashable {
             guard facility.formatVersion == Plan.currentFormatVersion else {
                 throw PlanLoadError.unsupportedVersion(facility.formatVersion)
             }
-            let computed = facility.computedPlanID()
-            guard computed == facility.planID else {
-                throw PlanLoadError.edited(recorded: facility.planID, computed: computed)
-            }
+            try facility.checkIntegrity()
         }
-        let computed = plan.computedPlanID()
-        guard computed == plan.planID else { throw PlanLoadError.edited(recorded: plan.planID, computed: computed) }
+        guard plan.computedPlanID() == plan.planID else { throw PlanLoadError.edited(recorded: plan.planID) }
         return plan
     }
 

@@ -15,6 +15,8 @@ public protocol FacilityProvider: Sendable {
     var capabilities: ProviderCapabilities { get }
     /// How this back end words manual items.
     var wording: any ManualWording { get }
+    /// The names this back end writes: a change naming anything else is never sent (see ``NamingRules``).
+    var naming: any NamingRules { get }
 
     /// The account system's status: apply refuses to write while it is not active.
     func accountSystemStatus() async throws -> AccountSystemStatus
@@ -34,6 +36,12 @@ public protocol FacilityProvider: Sendable {
     /// The observed state from the newest snapshot in the cache; throws when there is none or it lacks what the
     /// manifests need.
     func cachedState(for manifests: [TeamManifest], cache: AccountCache) throws -> ObservedState
+    /// The observed state of one snapshot in the cache (fetched at `fetchedAt`), read as ``cachedState(for:cache:)``
+    /// reads the newest: what a saved plan is planned again against. Throws ``WorkflowError/snapshotNotCached(_:)``
+    /// when the cache does not hold it.
+    func cachedState(
+        for manifests: [TeamManifest], cache: AccountCache, snapshotID: Int64, fetchedAt: Double
+    ) throws -> ObservedState
     /// Every snapshot of this facility in the cache from `since` on (all when nil), read as ``cachedState(for:cache:)``
     /// reads the newest, oldest first, for `teamctl drift`; snapshots that lack what the manifests need are left out.
     /// nil: this back end keeps no snapshots teamctl can compare.
@@ -50,8 +58,22 @@ public protocol FacilityProvider: Sendable {
 }
 
 extension FacilityProvider {
+    /// Portable POSIX names, for a back end that declares no rules of its own.
+    public var naming: any NamingRules { PortableNaming() }
+
     /// What of the manifests a refresh needs; by default all of them.
     public func refreshScope(_ manifests: [TeamManifest]) -> [TeamManifest] { manifests }
+
+    /// By default, the snapshot with that id among those ``observedHistory(for:cache:since:)`` reads from its time on.
+    public func cachedState(
+        for manifests: [TeamManifest], cache: AccountCache, snapshotID: Int64, fetchedAt: Double
+    ) throws -> ObservedState {
+        let states = try observedHistory(for: manifests, cache: cache, since: fetchedAt - 1) ?? []
+        guard let state = states.first(where: { $0.snapshotID == snapshotID }) else {
+            throw WorkflowError.snapshotNotCached(snapshotID)
+        }
+        return state
+    }
 
     /// No history by default.
     public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws

@@ -59,6 +59,11 @@ public struct TeamRun: Sendable {
         progress: (@Sendable (String, RefreshProgress) -> Void)? = nil
     ) async throws -> TeamPlan {
         let observed = await observe(refresh: refresh, progress: progress)
+        // Every facility's plan records the team manifest and its people file: apply reads both again to prove it.
+        let day = today ?? CalendarDay.today(at: Date())
+        let source =
+            team.flatMap { PlanSource.of(team: $0.team.path, people: $0.people.path, today: day) }
+            ?? PlanSource(today: day, files: [])
         var plans: [Plan] = []
         var unreadable: [TeamPlan.UnreadableFacility] = []
         for facility in facilities {
@@ -66,8 +71,8 @@ public struct TeamRun: Sendable {
             switch result {
             case .success(let state):
                 plans.append(
-                    try await workflow.plan([facility.manifest], against: state, maxRemovals: maxRemovals, today: today)
-                )
+                    try await workflow.plan(
+                        [facility.manifest], against: state, maxRemovals: maxRemovals, today: day, source: source))
             case .failure(let error):
                 unreadable.append(TeamPlan.UnreadableFacility(facility: facility.name, reason: "\(error)"))
             }
@@ -75,12 +80,49 @@ public struct TeamRun: Sendable {
         return TeamPlan(team: team?.team.spec.name ?? "", facilities: plans, unreadable: unreadable)
     }
 
+    /// Proves a saved team plan, facility by facility (``TeamWorkflow/prove(_:check:)``), against the team this run
+    /// was made with (its manifests read again): every facility's plan must be exactly what the team asks for there
+    /// and hold the policy. A facility that cannot be read to prove it is left to fail on its own.
+    public func prove(_ plan: TeamPlan, maxRemovals: Int?, today: CalendarDay) async -> TeamPlanProof {
+        guard let team else {
+            return TeamPlanProof(
+                plan: plan, proofs: [:], unreadable: [:],
+                problems: ["a saved team plan is applied only once proven against its team manifest, and none was read"]
+            )
+        }
+        var proofs: [String: SavedPlanProof] = [:]
+        var unreadable: [String: String] = [:]
+        var problems: [String] = []
+        for facilityPlan in plan.facilities {
+            let name = facilityPlan.basis.facility
+            guard let resolved = team.facilities.first(where: { $0.name == name }), let workflow = workflows[name]
+            else {
+                problems.append(
+                    "\(NameText.plain(name)): the plan covers a facility the team manifest does not (or that this run "
+                        + "leaves out)")
+                continue
+            }
+            let proof = await workflow.prove(
+                facilityPlan,
+                check: SavedPlanCheck(manifests: [resolved.manifest], maxRemovals: maxRemovals, today: today))
+            if proof.couldNotRead {
+                unreadable[name] = proof.problems.joined(separator: "; ")
+            } else if !proof.holds {
+                problems += proof.problems.map { "\(name): \($0)" }
+            }
+            proofs[name] = proof
+        }
+        return TeamPlanProof(plan: plan, proofs: proofs, unreadable: unreadable, problems: problems)
+    }
+
     /// Applies each facility's plan, all at once, under each cache's apply lock. A saved plan (`saved`) is first
-    /// checked at every facility it covers, and refused as a whole if any of them moved since it was made or the
-    /// credentials are someone else's; a facility that cannot be reached fails on its own.
+    /// proven at every facility (`proof`, or ``prove(_:maxRemovals:today:)`` now) and checked against each, and
+    /// refused as a whole if any facility's plan does not hold, any facility moved since it was made or the
+    /// credentials are someone else's; a facility that cannot be reached fails on its own. A plan made in this run has
+    /// its policy re-checked on its changes at each facility.
     public func apply(
-        _ plan: TeamPlan, saved: Bool, ignoreStatus: Bool, concurrency: Int,
-        log: Logger = Logger(label: "teamctl.apply")
+        _ plan: TeamPlan, saved: Bool, proof: TeamPlanProof? = nil, maxRemovals: Int? = nil, today: CalendarDay? = nil,
+        ignoreStatus: Bool, concurrency: Int, log: Logger = Logger(label: "teamctl.apply")
     ) async throws -> TeamApplyReport {
         var locks: [ApplyLock] = []
         defer { locks.forEach { $0.release() } }
@@ -89,23 +131,48 @@ public struct TeamRun: Sendable {
         }
         var failures: [String: String] = [:]
         for facility in plan.unreadable { failures[facility.facility] = "not read: \(facility.reason)" }
-        let plans = plan.facilities.filter { !$0.changes.isEmpty }
+        var plans = plan.facilities.filter { !$0.changes.isEmpty }
         for facilityPlan in plans where workflows[facilityPlan.basis.facility] == nil {
             throw WorkflowError.wrongFacility(
                 plan: facilityPlan.basis.facility, current: workflows.keys.sorted().joined(separator: ", "))
         }
+        let day = today ?? CalendarDay.today(at: Date())
+        var verdict: TeamPlanProof?
+        if saved {
+            let proven: TeamPlanProof
+            if let proof, proof.plan == plan {
+                proven = proof
+            } else {
+                proven = await prove(plan, maxRemovals: maxRemovals, today: day)
+            }
+            if !proven.holds {
+                return TeamApplyReport(
+                    reports: [:], failures: failures,
+                    refusal: "the saved plan does not hold, so nothing was sent anywhere: "
+                        + proven.problems.joined(separator: "; "))
+            }
+            for (facility, reason) in proven.unreadable { failures[facility] = reason }
+            plans.removeAll { proven.unreadable[$0.basis.facility] != nil }
+            verdict = proven
+        }
+        let proofs = verdict?.proofs ?? [:]
+        let checks = Dictionary(
+            (team?.facilities ?? []).map {
+                ($0.name, SavedPlanCheck(manifests: [$0.manifest], maxRemovals: maxRemovals, today: day))
+            }, uniquingKeysWith: { first, _ in first })
         if saved {
             let checks = await each(plans) { workflow, facilityPlan in
                 try await workflow.apply(
-                    facilityPlan, saved: true, ignoreStatus: true, concurrency: concurrency, lockHeld: true,
-                    checkOnly: true, log: log)
+                    facilityPlan, saved: true, proof: proofs[facilityPlan.basis.facility], ignoreStatus: true,
+                    concurrency: concurrency, lockHeld: true, checkOnly: true, log: log)
             }
             let moved = checks.compactMap { facility, result -> String? in
                 guard case .success(let report) = result, report.outcome == .refused else { return nil }
                 // Only a facility that moved, or credentials of someone else, refuse the whole plan; one that cannot
                 // be reached fails on its own when its apply runs.
                 let otherCaller = (report.refusal ?? "").contains(WorkflowError.wrongCallerMarker)
-                return report.facilityMoved || otherCaller ? "\(facility): \(report.refusal ?? "refused")" : nil
+                return report.facilityMoved || otherCaller || report.planDisproved
+                    ? "\(facility): \(report.refusal ?? "refused")" : nil
             }
             if !moved.isEmpty {
                 return TeamApplyReport(
@@ -115,9 +182,11 @@ public struct TeamRun: Sendable {
             }
         }
         let results = await each(plans) { workflow, facilityPlan in
-            try await workflow.apply(
-                facilityPlan, saved: saved, ignoreStatus: ignoreStatus, concurrency: concurrency, lockHeld: true,
-                log: log)
+            let facility = facilityPlan.basis.facility
+            return try await workflow.apply(
+                facilityPlan, saved: saved, check: checks[facility], proof: proofs[facility],
+                ignoreStatus: ignoreStatus,
+                concurrency: concurrency, lockHeld: true, log: log)
         }
         var reports: [String: ApplyReport] = [:]
         for (facility, result) in results {
@@ -151,6 +220,21 @@ public struct TeamRun: Sendable {
             return results.sorted { $0.0 < $1.0 }
         }
     }
+}
+
+/// The outcome of proving a saved team plan at each of its facilities.
+public struct TeamPlanProof: Sendable {
+    /// The plan proven.
+    public let plan: TeamPlan
+    /// Each facility's proof, by facility.
+    public let proofs: [String: SavedPlanProof]
+    /// The facilities that could not be read to prove their plan, and why: each fails on its own.
+    public let unreadable: [String: String]
+    /// Everything that refuses the whole plan, each prefixed by its facility; empty when it holds.
+    public let problems: [String]
+
+    /// Whether the plan may be applied (at the facilities that could be read).
+    public var holds: Bool { problems.isEmpty }
 }
 
 /// One facility's outcome (a read or an apply), as a child task of ``TeamRun`` returns it.

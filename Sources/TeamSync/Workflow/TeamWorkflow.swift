@@ -62,19 +62,23 @@ public struct TeamWorkflow: Sendable {
     }
 
     /// Plans the manifests against an observed state, leaving out manual items people acknowledged.
+    ///
+    /// The plan records what it was made from (`source`; by default the manifests' files as they are now, see
+    /// ``PlanSource``), so that `apply` can make it again from the same files and compare.
     public func plan(
         _ manifests: [LoadedManifest], against observed: ObservedState, maxRemovals: Int? = nil,
-        today: CalendarDay? = nil
+        today: CalendarDay? = nil, source: PlanSource? = nil
     ) async throws -> Plan {
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter, now: now)
+        let day = today ?? CalendarDay.today(at: now())
         let options = PlanOptions(
-            today: today ?? CalendarDay.today(at: now()), maxRemovalsOverride: maxRemovals,
-            acknowledged: try await journal.acknowledgedItemIDs(), createdAt: now().timeIntervalSince1970,
-            toolVersion: toolVersion)
+            today: day, maxRemovalsOverride: maxRemovals, acknowledged: try await journal.acknowledgedItemIDs(),
+            createdAt: now().timeIntervalSince1970, toolVersion: toolVersion,
+            source: source ?? PlanSource.of(manifests: manifests.map(\.path), today: day))
         let provider = self.provider
         var plan = Planner.plan(
             manifests: manifests.map(\.manifest), observed: observed, provider: provider.name,
-            capabilities: provider.capabilities, wording: provider.wording, options: options)
+            capabilities: provider.capabilities, wording: provider.wording, naming: provider.naming, options: options)
         // How long each manual item has been open, for the team page; a cache that cannot take the note (busy,
         // read-only) does not stop the plan.
         _ = try? cache.recordOpenManualItems(
@@ -137,21 +141,95 @@ public struct TeamWorkflow: Sendable {
     /// How much earlier than `since` drift reads, so the first change after `since` has a snapshot before it.
     public static let driftBaselineSlack: Double = 14 * 86_400
 
+    /// Proves a saved plan before anything is sent: it must be for this facility and back end, made for a day not
+    /// after the apply's, hold every policy rule on its own changes (``SavedPlanRules/policyProblems``), and be exactly
+    /// the plan its manifests give again against its snapshot (from the cache; when the cache no longer holds it, the
+    /// facility is read afresh and the plan must be exactly the plan of the facility as it is now).
+    ///
+    /// Reads the cache and, only without the snapshot, the facility; never writes to it.
+    public func prove(_ plan: Plan, check: SavedPlanCheck) async -> SavedPlanProof {
+        func disproved(_ problems: [String]) -> SavedPlanProof { SavedPlanProof(plan: plan, problems: problems) }
+        guard let source = plan.source else { return disproved([PlanSourceCheck.Problem.noSource.description]) }
+        let provider = self.provider
+        var problems: [String] = []
+        if plan.basis.facility != facility {
+            problems.append(WorkflowError.wrongFacility(plan: plan.basis.facility, current: facility).description)
+        }
+        if plan.basis.provider != provider.name {
+            problems.append(
+                "the plan was made for the \(NameText.plain(plan.basis.provider)) back end, but \(facility) is "
+                    + "reached through \(provider.name)")
+        }
+        if source.today > check.today {
+            problems.append(
+                "the plan judges membership ends on \(source.today), after today (\(check.today)); a plan is not "
+                    + "applied before the day it was made for: make a new plan")
+        }
+        let manifests = check.manifests.map(\.manifest)
+        problems += SavedPlanRules.policyProblems(
+            plan, manifests: manifests, maxRemovals: check.maxRemovals, today: check.today,
+            capabilities: provider.capabilities, naming: provider.naming, provider: provider.name)
+        if !problems.isEmpty { return disproved(problems) }
+
+        var observed: ObservedState
+        var sameSnapshot = true
+        do {
+            do {
+                observed = try provider.cachedState(
+                    for: manifests, cache: cache, snapshotID: plan.basis.snapshotID, fetchedAt: plan.basis.fetchedAt)
+            } catch WorkflowError.snapshotNotCached {
+                // A plan made elsewhere (CI's plan job, with its own cache): the facility as it is now.
+                observed = try await observe(for: check.manifests, refresh: true)
+                sameSnapshot = false
+            }
+        } catch {
+            return SavedPlanProof(
+                plan: plan, problems: ["the plan could not be planned again to prove it (\(error)); nothing was sent"],
+                couldNotRead: true)
+        }
+        let again = Planner.plan(
+            manifests: manifests, observed: observed, provider: provider.name, capabilities: provider.capabilities,
+            wording: provider.wording, naming: provider.naming,
+            options: PlanOptions(
+                today: source.today, maxRemovalsOverride: check.maxRemovals, toolVersion: toolVersion, source: source))
+        return disproved(SavedPlanRules.replanProblems(saved: plan, again: again, sameSnapshot: sameSnapshot))
+    }
+
     /// Applies a plan under the cache's apply lock, journaling every change.
     ///
-    /// A saved plan (`saved` true) is checked first: it must be for this facility and caller, and the
-    /// applier re-reads every touched group and refuses if any moved since the plan's snapshot. With `checkOnly`
-    /// it stops there, as a dry run does: nothing is sent or journaled.
+    /// A saved plan (`saved` true) is proven first (``prove(_:check:)``, against `check`; or `proof`, when the caller
+    /// proved this very plan already), then it must be for this facility and caller, and the applier re-reads every
+    /// touched target and refuses if any moved since the plan's snapshot. A saved plan with neither is refused. A
+    /// plan made in this run (`saved` false) has its policy re-checked on its changes when `check` is given. With
+    /// `checkOnly` it stops before the first write, as a dry run does: nothing is sent or journaled.
     ///
     /// `lockHeld`: the caller holds the cache's apply lock already (a team applying several facilities at once
     /// takes each cache's lock once, for all of them).
     public func apply(
-        _ plan: Plan, saved: Bool, ignoreStatus: Bool, concurrency: Int, lockHeld: Bool = false,
-        checkOnly: Bool = false, log: Logger = Logger(label: "teamctl.apply")
+        _ plan: Plan, saved: Bool, check: SavedPlanCheck? = nil, proof: SavedPlanProof? = nil, ignoreStatus: Bool,
+        concurrency: Int, lockHeld: Bool = false, checkOnly: Bool = false, log: Logger = Logger(label: "teamctl.apply")
     ) async throws -> ApplyReport {
         try context.requireCredentials()
         if plan.basis.facility != facility {
             throw WorkflowError.wrongFacility(plan: plan.basis.facility, current: facility)
+        }
+        var problems: [String] = []
+        if saved {
+            if let proof, proof.plan == plan {
+                problems = proof.problems
+            } else if let check {
+                problems = await prove(plan, check: check).problems
+            } else {
+                problems = ["a saved plan is applied only once proven against the manifests it was made from"]
+            }
+        } else if let check {
+            problems = SavedPlanRules.policyProblems(
+                plan, manifests: check.manifests.map(\.manifest), maxRemovals: check.maxRemovals, today: check.today,
+                capabilities: provider.capabilities, naming: provider.naming, provider: provider.name)
+        }
+        if !problems.isEmpty {
+            log.error("apply refused", metadata: ["plan": "\(plan.planID)", "reason": "the plan does not hold"])
+            return ApplyReport.disproved(plan, problems: problems)
         }
         let lock = lockHeld ? nil : try ApplyLock.acquire(cachePath: cache.path)
         defer { lock?.release() }
@@ -186,6 +264,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
     case snapshotLacksGroups([String], snapshot: Int64)
     case wrongFacility(plan: String, current: String)
     case wrongCaller(plan: String, current: String)
+    /// The cache does not hold the snapshot a saved plan names.
+    case snapshotNotCached(Int64)
     /// A team page or report was asked of a run made without a team manifest.
     case noTeam
 
@@ -207,6 +287,8 @@ public enum WorkflowError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "apply it with the same client, or make a new plan"
         case .noTeam:
             return "this needs a team manifest (version 2) with -f"
+        case .snapshotNotCached(let id):
+            return "the cache does not hold snapshot \(id)"
         }
     }
 }

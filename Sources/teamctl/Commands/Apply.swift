@@ -10,10 +10,13 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Apply a plan: from manifests (-f), or exactly a saved plan file.",
         discussion: """
             With -f, refreshes, plans, shows the plan and asks before changing anything (--yes to skip the \
-            question; required without a terminal). With PLANFILE, applies exactly that plan, after re-reading \
-            every group it touches and refusing if any changed since the plan was made. Every change is \
-            journaled in the cache; rerunning after a failure or a crash converges without repeating confirmed \
-            changes. --dry-run reads but sends no change: the transport itself refuses writes.
+            question; required without a terminal). With PLANFILE, applies exactly that plan once it is proven: \
+            the manifests it records are read again (refused if one changed) and planned again against its \
+            snapshot, which must give exactly its changes; every policy rule is checked on its changes; and every \
+            target it touches is re-read, refusing if any changed since the plan was made. With PLANFILE and -f, \
+            the manifests named must be, by content, those it was made from (for a plan made in another folder). \
+            Every change is journaled in the cache; rerunning after a failure or a crash converges without \
+            repeating confirmed changes. --dry-run reads but sends no change: the transport itself refuses writes.
             """)
 
     @Argument(help: "A plan saved by 'teamctl plan --out'.")
@@ -36,8 +39,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        if (planFile == nil) == file.isEmpty {
-            throw ValidationError("give either -f MANIFEST or a saved PLANFILE, not both and not neither")
+        if planFile == nil && file.isEmpty {
+            throw ValidationError(
+                "give -f MANIFEST, or a saved PLANFILE (with -f naming the manifests it was made from)")
         }
     }
 
@@ -45,6 +49,8 @@ struct ApplyCommand: AsyncParsableCommand {
         _ = Terminal.loggingBootstrapped
         let plan: TeamSync.Plan
         let workflow: TeamWorkflow
+        let check: SavedPlanCheck
+        var proof: SavedPlanProof?
         if let planFile {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: planFile)) } catch {
@@ -53,23 +59,31 @@ struct ApplyCommand: AsyncParsableCommand {
             if TeamPlan.isTeamPlan(data) {
                 let teamPlan: TeamPlan
                 do { teamPlan = try TeamPlan.load(from: data) } catch { throw CLIError("\(planFile): \(error)") }
+                let team = try savedTeam(teamPlan, planFile: planFile)
                 let run = try connection.makeTeamRun(
-                    team: nil, facilities: teamPlan.facilities.map(\.basis.facility), dryRun: dryRun)
-                try await applyTeam(teamPlan, run: run, saved: true)
+                    team: team, facilities: teamPlan.facilities.map(\.basis.facility), dryRun: dryRun)
+                let proof = await run.prove(teamPlan, maxRemovals: planning.maxRemovals, today: planning.day)
+                if !proof.holds { throw Self.notProven(planFile, proof.problems, anywhere: true) }
+                try await applyTeam(teamPlan, run: run, saved: true, proof: proof)
                 return
             }
             do { plan = try TeamSync.Plan.load(from: data) } catch {
                 throw CLIError("\(planFile): \(error)")
             }
+            let manifests = try savedManifests(plan, planFile: planFile)
             workflow = try connection.makeWorkflow(facility: plan.basis.facility, dryRun: dryRun)
+            check = planning.check(manifests)
+            let proven = await workflow.prove(plan, check: planning.check(manifests))
+            if !proven.holds { throw Self.notProven(planFile, proven.problems, anywhere: false) }
+            proof = proven
         } else if let team = try planning.teamManifest(file) {
             let (teamPlan, run) = try await planning.teamPlan(
                 path: team, connection: connection, refresh: true, dryRun: dryRun)
-            try await applyTeam(teamPlan, run: run, saved: false)
+            try await applyTeam(teamPlan, run: run, saved: false, proof: nil)
             return
         } else {
-            (plan, workflow) = try await planning.plan(
-                files: file, connection: connection, refresh: true, dryRun: dryRun)
+            let made = try await planning.plan(files: file, connection: connection, refresh: true, dryRun: dryRun)
+            (plan, workflow, check) = (made.plan, made.workflow, planning.check(made.manifests))
         }
         print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
         if !plan.refusals.isEmpty {
@@ -92,7 +106,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         let report = try await workflow.apply(
-            plan, saved: planFile != nil, ignoreStatus: ignoreStatus,
+            plan, saved: planFile != nil, check: check, proof: proof, ignoreStatus: ignoreStatus,
             concurrency: workflow.context.settings.concurrency)
         print(report.summaryText())
         if report.failed { throw ExitCode(ExitStatus.failure) }
@@ -100,7 +114,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Applies a team's plan at each of its facilities at once; one facility failing does not stop the others, and the
     /// exit status is the worst outcome.
-    private func applyTeam(_ plan: TeamPlan, run: TeamRun, saved: Bool) async throws {
+    private func applyTeam(_ plan: TeamPlan, run: TeamRun, saved: Bool, proof: TeamPlanProof?) async throws {
         print(TeamPlanRenderer.text(plan, color: Terminal.useColor), terminator: "")
         let refusals = plan.facilities.flatMap { facility in
             facility.refusals.map { "\(facility.basis.facility): \($0)" }
@@ -131,8 +145,74 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         let concurrency = run.workflows.values.first?.context.settings.concurrency ?? 8
-        let report = try await run.apply(plan, saved: saved, ignoreStatus: ignoreStatus, concurrency: concurrency)
+        let report = try await run.apply(
+            plan, saved: saved, proof: proof, maxRemovals: planning.maxRemovals, today: planning.day,
+            ignoreStatus: ignoreStatus, concurrency: concurrency)
         print(report.summaryText())
         if report.failed { throw ExitCode(ExitStatus.failure) }
+    }
+
+    // MARK: Proving a saved plan
+
+    /// The manifests a saved plan was made from, read again: those it records (inside this folder, each unchanged), or
+    /// those -f names, which must be the same files by content.
+    private func savedManifests(_ plan: TeamSync.Plan, planFile: String) throws -> [LoadedManifest] {
+        guard let source = plan.source else { throw CLIError("\(planFile): \(PlanSourceCheck.Problem.noSource)") }
+        guard !source.entries.contains(where: { $0.kind == .team }) else {
+            throw CLIError("\(planFile): the plan names a team manifest but is not a team plan; make a new plan")
+        }
+        do {
+            if file.isEmpty {
+                return try ManifestLoader.load(
+                    paths: try PlanSourceCheck.recordedEntries(of: source), today: source.today)
+            }
+            let manifests = try ManifestLoader.load(paths: file, today: source.today)
+            try PlanSourceCheck.check(given: manifests.map(\.path), against: source)
+            return manifests
+        } catch let problem as PlanSourceCheck.Problem {
+            throw CLIError("\(planFile): \(problem)")
+        }
+    }
+
+    /// The team a saved team plan was made from, read again and resolved for the plan's facilities: its team manifest
+    /// (recorded, or named with -f) and its people file, each unchanged.
+    private func savedTeam(_ plan: TeamPlan, planFile: String) throws -> ResolvedTeam {
+        let sources = Set(plan.facilities.compactMap(\.source))
+        guard plan.facilities.allSatisfy({ $0.source != nil }), sources.count == 1, let source = sources.first,
+            let recordedTeam = source.entries.first(where: { $0.kind == .team }), source.entries.count == 1
+        else {
+            throw CLIError(
+                "\(planFile): \(plan.facilities.isEmpty ? "the plan covers no facility it could read, so there is nothing to apply" : PlanSourceCheck.Problem.noSource.description)"
+            )
+        }
+        do {
+            let path: String
+            if file.isEmpty {
+                path = try PlanSourceCheck.recordedEntries(of: source)[0]
+            } else {
+                guard file.count == 1 else {
+                    throw CLIError("\(planFile): a team plan is made from one team manifest: name only it with -f")
+                }
+                try PlanSourceCheck.check(given: file, against: source)
+                path = file[0]
+            }
+            let facilities = plan.facilities.map(\.basis.facility) + plan.unreadable.map(\.facility)
+            let team = try connection.loadTeam(path: path, today: source.today, only: facilities)
+            if let people = source.files.first(where: { $0.kind == .people }) {
+                let now = try? PlanSourceCheck.sha256(ofFile: team.people.path)
+                if now != people.sha256 { throw PlanSourceCheck.Problem.changed(team.people.path) }
+            }
+            _ = recordedTeam
+            return team
+        } catch let problem as PlanSourceCheck.Problem {
+            throw CLIError("\(planFile): \(problem)")
+        }
+    }
+
+    /// The refusal of a saved plan that does not hold: each problem on its own line.
+    private static func notProven(_ planFile: String, _ problems: [String], anywhere: Bool) -> CLIError {
+        CLIError(
+            "\(planFile): the saved plan does not hold, so nothing was sent\(anywhere ? " anywhere" : ""):\n"
+                + problems.map { "  - \($0)" }.joined(separator: "\n"))
     }
 }

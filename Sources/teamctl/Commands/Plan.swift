@@ -12,7 +12,9 @@ struct PlanCommand: AsyncParsableCommand {
             Refreshes the groups the manifests name (unless --no-refresh), then diffs. Changes the facility's \
             API can make are shown with + / - / ~; what it cannot (roster, roles, permissions, hours) is listed \
             as manual items to do in Iris. --out saves the plan for 'teamctl apply PLANFILE', which applies \
-            exactly it and refuses if the facility moved since.
+            exactly it: the plan records the manifest files it was made from (with a hash of each) and the day, and \
+            apply refuses it if a manifest changed, if planning them again does not give exactly its changes, if it \
+            breaks a policy rule, or if the facility moved since.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
@@ -42,7 +44,7 @@ struct PlanCommand: AsyncParsableCommand {
             try await runTeam(team)
             return
         }
-        let (plan, _) = try await planning.plan(files: file, connection: connection, refresh: !noRefresh)
+        let plan = try await planning.plan(files: file, connection: connection, refresh: !noRefresh).plan
         if let out { try Terminal.write(String(decoding: try plan.jsonData(), as: UTF8.self), to: out) }
         switch format {
         case .text: print(PlanRenderer.text(plan, color: Terminal.useColor), terminator: "")

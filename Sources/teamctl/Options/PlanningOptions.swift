@@ -19,8 +19,6 @@ struct PlanningOptions: ParsableArguments {
     /// The day end dates are judged against.
     var day: CalendarDay { today ?? CalendarDay.today(at: Date()) }
 
-    /// Loads the manifests, takes the facility's state (refreshing it first when `refresh`, with a progress bar
-    /// on a terminal) and plans; returns the workflow too, for applying.
     /// The team manifest (version 2) among `files`, if it is one; nil for manifests of version 1. A team manifest is
     /// given on its own; `--facility` needs one.
     func teamManifest(_ files: [String]) throws -> String? {
@@ -51,15 +49,23 @@ struct PlanningOptions: ParsableArguments {
         return (plan, run)
     }
 
+    /// Loads the manifests, takes the facility's state (refreshing it first when `refresh`, with a progress bar on a
+    /// terminal) and plans; returns the workflow and the manifests too, for applying. The plan records the manifest
+    /// files and the day (its `source`), so that `apply PLANFILE` can prove it.
     func plan(
         files: [String], connection: ConnectionOptions, refresh: Bool, dryRun: Bool = false
-    ) async throws -> (TeamSync.Plan, TeamWorkflow) {
+    ) async throws -> (plan: TeamSync.Plan, workflow: TeamWorkflow, manifests: [LoadedManifest]) {
         let manifests = try ManifestLoader.load(paths: files, today: day)
         let workflow = try connection.makeWorkflow(manifests: manifests, dryRun: dryRun)
         let bar = refresh ? ProgressBar.onTerminal() : nil
         let snapshot = try await workflow.observe(for: manifests, refresh: refresh, progress: bar?.update)
         bar?.finish()
         let plan = try await workflow.plan(manifests, against: snapshot, maxRemovals: maxRemovals, today: day)
-        return (plan, workflow)
+        return (plan, workflow, manifests)
+    }
+
+    /// What a saved plan is proven against: `manifests` read again, this run's `--max-removals` and day.
+    func check(_ manifests: [LoadedManifest]) -> SavedPlanCheck {
+        SavedPlanCheck(manifests: manifests, maxRemovals: maxRemovals, today: day)
     }
 }

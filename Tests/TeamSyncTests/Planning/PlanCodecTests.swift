@@ -30,26 +30,41 @@ struct PlanCodecTests {
             action: .addGroupMembers(group: first.group ?? "g", usernames: first.usernames + ["intruder"]))
         let data = try Plan.makeEncoder().encode(edited)
         let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
-        guard case .edited(let recorded, _) = error else {
+        guard case .edited(let recorded) = error else {
             Issue.record("expected .edited, got \(error)")
             return
         }
         #expect(recorded == plan.planID)
         #expect(error.description.contains("changed after it was made"))
+        #expect(!error.description.contains(edited.computedPlanID()), "never the id that would pass")
+        #expect(!error.description.contains(plan.planID))
+    }
+
+    /// The summary is the plan's counts, not a claim: a file whose summary disagrees with its changes is refused,
+    /// even with its id recomputed.
+    @Test func aSummaryThatDoesNotCountTheChangesIsRefused() throws {
+        var plan = PlanDeterminismTests.plan(seed: 1)
+        plan.summary.membersToRemove += 20
+        plan.planID = plan.computedPlanID()
+        let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: try plan.jsonData()) }
+        #expect(error == .summaryMismatch(["membersToRemove"]))
+        #expect(error.description.contains("summary"))
     }
 
     @Test func aFutureFormatVersionIsRefusedClearly() throws {
-        let data = Data(#"{"formatVersion": 3, "changes": []}"#.utf8)
+        let data = Data(#"{"formatVersion": 4, "changes": []}"#.utf8)
         let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
-        #expect(error == .unsupportedVersion(3))
-        #expect(error.description.contains("version 3 is not supported"))
+        #expect(error == .unsupportedVersion(4))
+        #expect(error.description.contains("version 4 is not supported"))
     }
 
-    /// A plan saved by the previous release (format 1) is refused with a message that says to plan again.
-    @Test func aPlanOfTheOldFormatIsRefusedWithAdviceToPlanAgain() throws {
-        let data = Data(#"{"formatVersion": 1, "planID": "0011223344556677", "changes": []}"#.utf8)
+    /// A plan saved by an earlier release (format 1, or format 2, which records no manifests, so it cannot be proven)
+    /// is refused with a message that says to plan again.
+    @Test(arguments: [1, 2])
+    func aPlanOfAnOldFormatIsRefusedWithAdviceToPlanAgain(version: Int) throws {
+        let data = Data(#"{"formatVersion": \#(version), "planID": "0011223344556677", "changes": []}"#.utf8)
         let error = try #require(throws: PlanLoadError.self) { try Plan.load(from: data) }
-        #expect(error == .unsupportedVersion(1))
+        #expect(error == .unsupportedVersion(version))
         #expect(error.description.contains("make the plan again"))
     }
 

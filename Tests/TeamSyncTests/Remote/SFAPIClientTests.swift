@@ -67,10 +67,28 @@ struct SFAPIClientTests {
         let body = #"{"detail":[{"loc":["body","name"],"msg":"at most 8 characters","type":"value_error"}]}"#
         let transport = ScriptedTransport([.respond(422, body)])
         let error = await #expect(throws: SFAPIError.self) {
-            try await client(transport).createGroup(name: "waytoolongname", repoName: "m1234")
+            try await client(transport).createGroup(name: "newgrp", repoName: "m1234")
         }
         #expect(error?.detail == "body.name: at most 8 characters")
-        #expect(error?.operation == "creating group waytoolongname in m1234")
+        #expect(error?.operation == "creating group newgrp in m1234")
+    }
+
+    /// A name SFAPI would refuse (or read as something else) is refused before a request: a group longer than 8
+    /// characters, and usernames that the comma-separated `usernames=` field would split.
+    @Test func namesOutsideSFAPIsRulesAreNeverSent() async throws {
+        let transport = ScriptedTransport([], otherwise: .respond(200, #"{"gid": 2, "name": "g"}"#))
+        await #expect(throws: InvalidName.self) {
+            try await client(transport).createGroup(name: "waytoolongname", repoName: "m1234")
+        }
+        for names in [["rsato,bchen"], ["rsato", "bchen "], ["BCHEN"], ["a&action=batch_add"]] {
+            await #expect(throws: InvalidName.self) {
+                try await client(transport).updateGroup(name: "lumana", usernames: names, action: .batchRemove)
+            }
+        }
+        await #expect(throws: InvalidName.self) {
+            try await client(transport).updateGroup(name: "../x", usernames: ["rsato"], action: .batchRemove)
+        }
+        #expect(transport.sent.isEmpty)
     }
 
     @Test func statusCallsCarryNoToken() async throws {

@@ -89,7 +89,9 @@ struct SlurmNameTests {
         defer { sacctmgr.remove() }
         let channel = SacctmgrChannel(sacctmgr: sacctmgr.path, cluster: "perlmutter")
         for (name, write) in Self.accountWrites(account) {
-            await #expect(throws: SlurmError.self, "\(name) of \(account.debugDescription)") { try await write(channel) }
+            await #expect(throws: SlurmError.self, "\(name) of \(account.debugDescription)") {
+                try await write(channel)
+            }
         }
         #expect(sacctmgr.runs.isEmpty, "ran: \(sacctmgr.runs)")
     }
@@ -121,18 +123,18 @@ struct SlurmNameTests {
             baseURL: URL(string: "http://127.0.0.1:6820")!, cluster: "perlmutter", userName: "amorales",
             token: SlurmJWTSource(token: "t"), apiVersion: .v0_0_41, transport: transport)
         for (name, write) in Self.accountWrites(account) {
-            await #expect(throws: SlurmError.self, "\(name) of \(account.debugDescription)") { try await write(channel) }
+            await #expect(throws: SlurmError.self, "\(name) of \(account.debugDescription)") {
+                try await write(channel)
+            }
         }
         #expect(transport.sent.isEmpty, "sent: \(transport.sent.map { "\($0.method) \($0.url)" })")
     }
 
     /// The names Slurm sites use pass: dots, digits, `_`, `-`, `@`.
-    // PREFIX-BEGIN
-    // @Test(arguments: ["rsato", "f.alice", "u1", "_svc", "a-b", "jdoe@lab"])
-    // func ordinaryNamesPass(user: String) {
-    //     #expect(SlurmNaming().problem(with: user, as: .username) == nil)
-    // }
-    // PREFIX-END
+    @Test(arguments: ["rsato", "f.alice", "u1", "_svc", "a-b", "jdoe@lab"])
+    func ordinaryNamesPass(user: String) {
+        #expect(SlurmNaming().problem(with: user, as: .username) == nil)
+    }
 
     static func mentions(_ request: HTTPRequest, _ name: String) -> Bool {
         guard !name.isEmpty else { return false }

@@ -47,6 +47,8 @@ public struct FirecRESTProvider: FacilityProvider {
 
     public var wording: any ManualWording { FirecRESTWording(facility: facility) }
 
+    public var naming: any NamingRules { FirecRESTNaming() }
+
     // MARK: Status
 
     /// The configured system's health: active when FirecREST lists it and every service is healthy.

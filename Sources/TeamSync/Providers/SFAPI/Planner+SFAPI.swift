@@ -6,7 +6,8 @@ extension ProviderCapabilities {
 }
 
 extension Planner {
-    /// Plans against an SFAPI snapshot: its neutral view by ``SFAPIProvider``'s rules, worded for Iris.
+    /// Plans against an SFAPI snapshot: its neutral view by ``SFAPIProvider``'s rules, worded for Iris, with SFAPI's
+    /// naming rules.
     /// `formerMembers` are, per project, the people earlier snapshots showed in its groups.
     public static func plan(
         manifests: [TeamManifest], observed snapshot: FacilitySnapshot,
@@ -17,6 +18,7 @@ extension Planner {
             manifests: manifests,
             observed: SFAPIProvider.observedState(
                 of: snapshot, for: manifests, formerMembers: formerMembers, snapshotHash: snapshotHash),
-            provider: "sfapi", capabilities: capabilities, wording: SFAPIWording(), options: options)
+            provider: "sfapi", capabilities: capabilities, wording: SFAPIWording(), naming: SFAPINaming(),
+            options: options)
     }
 }

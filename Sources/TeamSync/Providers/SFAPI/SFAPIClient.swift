@@ -61,15 +61,23 @@ public struct SFAPIClient: Sendable {
         try await getUnlessMissing("/account/groups/\(Self.segment(name))", operation: "reading group \(name)")
     }
 
-    /// `POST /account/groups`: creates a group owned by project `repoName`.
+    /// `POST /account/groups`: creates a group owned by project `repoName`. Throws ``InvalidName``, sending nothing,
+    /// when either breaks ``SFAPINaming``.
     public func createGroup(name: String, repoName: String) async throws -> GroupStats {
-        try await send(
+        try Self.naming.check(name, as: .group)
+        try Self.naming.check(repoName, as: .project)
+        return try await send(
             .post, "/account/groups", form: [("name", name), ("repo_name", repoName)],
             operation: "creating group \(name) in \(repoName)")
     }
 
     /// `PUT /account/groups/{group}`: adds or removes usernames in one request (set semantics).
+    ///
+    /// Throws ``InvalidName``, sending nothing, when the group or any username breaks ``SFAPINaming``: the usernames are
+    /// joined with commas into one field, so `rsato,bchen` would be two users to the facility.
     public func updateGroup(name: String, usernames: [String], action: GroupAction) async throws -> GroupStats {
+        try Self.naming.check(name, as: .group)
+        for username in usernames { try Self.naming.check(username, as: .username) }
         let verb =
             action == .batchAdd
             ? "adding \(usernames.count) member(s) to" : "removing \(usernames.count) member(s) from"
@@ -113,6 +121,9 @@ public struct SFAPIClient: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// The names this client sends.
+    static let naming = SFAPINaming()
 
     private func readOutages(_ path: String, operation: String) async throws -> [Outage] {
         let response = try await exchange(.get, path, query: [], form: nil, authenticated: false, operation: operation)

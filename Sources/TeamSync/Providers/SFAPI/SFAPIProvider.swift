@@ -28,6 +28,8 @@ public struct SFAPIProvider: FacilityProvider {
 
     public var wording: any ManualWording { SFAPIWording(irisURL: irisURL) }
 
+    public var naming: any NamingRules { SFAPINaming() }
+
     /// The status of `iris`, NERSC's account system; a facility that does not list it counts as active.
     public func accountSystemStatus() async throws -> AccountSystemStatus {
         guard let status = try await client.system(named: "iris") else {
@@ -101,6 +103,21 @@ public struct SFAPIProvider: FacilityProvider {
         return try observedState(draining: cached, for: manifests, cache: cache)
     }
 
+    /// The snapshot with that id, read as ``cachedState(for:cache:)`` reads the newest (with the cache's history of
+    /// former members and the snapshot's content hash), so a saved plan is planned again exactly as it was made.
+    public func cachedState(
+        for manifests: [TeamManifest], cache: AccountCache, snapshotID: Int64, fetchedAt: Double
+    ) throws -> ObservedState {
+        guard let snapshot = try cache.snapshot(id: snapshotID), snapshot.facility == facility else {
+            throw WorkflowError.snapshotNotCached(snapshotID)
+        }
+        let missing = Self.groupNames(of: manifests).filter {
+            snapshot.groups[$0] == nil && !snapshot.missingGroups.contains($0)
+        }
+        if !missing.isEmpty { throw WorkflowError.snapshotLacksGroups(missing, snapshot: snapshot.id) }
+        return try observedState(draining: snapshot, for: manifests, cache: cache)
+    }
+
     public func observedHistory(for manifests: [TeamManifest], cache: AccountCache, since: Double?) throws
         -> [ObservedState]?
     {
@@ -127,6 +144,8 @@ public struct SFAPIProvider: FacilityProvider {
     }
 
     public func perform(_ change: PlannedChange) async throws -> ChangeAnswer {
+        // Every name is checked before anything is sent, whoever made the change (the client checks again).
+        try naming.check(change)
         let group: GroupStats
         switch change.action {
         case .createGroup(let name): group = try await client.createGroup(name: name, repoName: change.project)

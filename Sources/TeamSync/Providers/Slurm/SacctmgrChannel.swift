@@ -54,7 +54,7 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func readAccount(_ account: String) async throws -> SlurmAccountState? {
-        let account = try name(account)
+        let account = try naming.account(account)
         // One `show assoc` for the account's association and its users' (partition "" only), the coordinators,
         // and which of those associations are their users' default; the three run at once.
         async let associations = read(
@@ -94,7 +94,9 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func users(_ names: [String]) async throws -> [String: SlurmUserState] {
-        let names = try Array(Set(names.map(name))).sorted()
+        // A name that is not one (from the facility itself) is not asked about: it has no user state here, and the
+        // planner refuses a plan that would name it.
+        let names = Array(Set(names.filter { naming.problem(with: $0, as: .username) == nil })).sorted()
         guard !names.isEmpty else { return [:] }
         // Users and their associations are read separately: `show user withassoc` for a user left without a
         // default account (22.05 allows that) was seen to crash slurmdbd 22.05.8.
@@ -124,13 +126,13 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func addUsers(_ users: [SlurmNewAssociation], account: String) async throws {
-        let account = try name(account)
+        let account = try naming.account(account)
         // One `add user` per distinct (QOS, limits), so a roster with the same settings is one run.
         let groups = Dictionary(grouping: users) { GroupKey(qos: $0.qos, grpTRESMins: $0.grpTRESMins) }
         for key in groups.keys.sorted(by: { $0.sortKey < $1.sortKey }) {
-            let members = try groups[key, default: []].map { try name($0.user) }.sorted()
+            let members = try groups[key, default: []].map { try naming.user($0.user) }.sorted()
             var arguments = ["add", "user", members.joined(separator: ","), "account=\(account)", "cluster=\(cluster)"]
-            let qos = try key.qos.map(name)
+            let qos = try key.qos.map { try naming.account($0, as: .permission) }
             if !qos.isEmpty { arguments.append("qos=\(qos.joined(separator: ","))") }
             if !key.grpTRESMins.isEmpty {
                 arguments.append("grptresmins=\(SacctmgrParsing.tresArgument(key.grpTRESMins.mapValues { $0 }))")
@@ -153,8 +155,8 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func removeUsers(_ users: [String], account: String) async throws {
-        let account = try name(account)
-        let users = try Array(Set(users.map(name))).sorted()
+        let account = try naming.account(account)
+        let users = try Array(Set(users.map(naming.user))).sorted()
         guard !users.isEmpty else { return }
         // A user's default account goes only with the user's last association, on every version: 24.11 refuses
         // otherwise, and 22.05 allows it but leaves the user without a default, after which `show user withassoc`
@@ -190,9 +192,9 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func modifyAssociations(account: String, changes: [String: SlurmAssociationChange]) async throws {
-        let account = try name(account)
+        let account = try naming.account(account)
         var wanted: [String: SlurmAssociationChange] = [:]
-        for (user, change) in changes { wanted[user.isEmpty ? "" : try name(user)] = change }
+        for (user, change) in changes { wanted[user.isEmpty ? "" : try naming.user(user)] = change }
         func what(_ member: String) -> String { member.isEmpty ? "account \(account)" : "\(member) in \(account)" }
         // sacctmgr sets only the fields named, so no merge is needed, except to turn a QOS added or taken into the
         // whole list (not `qos+=`, which stores a delta on the inherited list, unlike a list set by REST or by hand):
@@ -220,12 +222,13 @@ public struct SacctmgrChannel: SlurmAccounting {
                     list = change.qosList(from: current.qos)
                 }
                 if let list {
-                    settings.append("qos=\(try list.map(name).joined(separator: ","))")
+                    settings.append(
+                        "qos=\(try list.map { try naming.account($0, as: .permission) }.joined(separator: ","))")
                     expectedQOS[member] = list
                 }
             }
             if !change.grpTRESMins.isEmpty {
-                for tres in change.grpTRESMins.keys { _ = try name(tres) }
+                for tres in change.grpTRESMins.keys { _ = try naming.tres(tres) }
                 settings.append("grptresmins=\(SacctmgrParsing.tresArgument(change.grpTRESMins))")
             }
             if !settings.isEmpty { groups[settings, default: []].append(member) }
@@ -291,8 +294,8 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func setDefaultAccount(user: String, account: String) async throws {
-        let user = try name(user)
-        let account = try name(account)
+        let user = try naming.user(user)
+        let account = try naming.account(account)
         try await write(
             ["modify", "user", "where", "name=\(user)", "cluster=\(cluster)", "set", "defaultaccount=\(account)"],
             doing: "make \(account) the default account of \(user)")
@@ -301,7 +304,7 @@ public struct SacctmgrChannel: SlurmAccounting {
     public func setDefaultAccounts(_ defaults: [String: String]) async throws {
         var byAccount: [String: [String]] = [:]
         for (user, account) in defaults where !user.isEmpty {
-            byAccount[try name(account), default: []].append(try name(user))
+            byAccount[try naming.account(account), default: []].append(try naming.user(user))
         }
         // One run per account: `modify user where name=A,B` takes a list.
         for (account, users) in byAccount.sorted(by: { $0.key < $1.key }) {
@@ -316,8 +319,8 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func addCoordinators(_ users: [String], account: String) async throws {
-        let account = try name(account)
-        let users = try Array(Set(users.map(name))).sorted()
+        let account = try naming.account(account)
+        let users = try Array(Set(users.map(naming.user))).sorted()
         guard !users.isEmpty else { return }
         try await write(
             ["add", "coordinator", "names=\(users.joined(separator: ","))", "accounts=\(account)"],
@@ -325,8 +328,8 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func removeCoordinators(_ users: [String], account: String) async throws {
-        let account = try name(account)
-        let users = try Array(Set(users.map(name))).sorted()
+        let account = try naming.account(account)
+        let users = try Array(Set(users.map(naming.user))).sorted()
         guard !users.isEmpty else { return }
         try await write(
             ["delete", "coordinator", "names=\(users.joined(separator: ","))", "accounts=\(account)"],
@@ -334,7 +337,7 @@ public struct SacctmgrChannel: SlurmAccounting {
     }
 
     public func usage(account: String, from start: Date, to end: Date) async throws -> SlurmUsage? {
-        let account = try name(account)
+        let account = try naming.account(account)
         // sreport reads dates in local time: give it UTC text and a UTC zone. It ends the period at the last full
         // hour. When associations are added or removed while it reads, it can leave out the account's own row
         // (its tree is built from the association table's nesting): then ask once more.
@@ -372,15 +375,9 @@ public struct SacctmgrChannel: SlurmAccounting {
         throw SacctmgrParsing.error(output, doing: action)
     }
 
-    /// A name as sacctmgr stores it (lower case), refused when it could change the meaning of the command line.
-    private func name(_ raw: String) throws -> String {
-        let lowered = raw.lowercased()
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-./:@"))
-        guard !lowered.isEmpty, lowered.unicodeScalars.allSatisfy(allowed.contains), !lowered.hasPrefix("-") else {
-            throw SlurmError(.failed, "\"\(raw)\" is not a name sacctmgr can take (letters, digits, _ - . / : @).")
-        }
-        return lowered
-    }
+    /// The names sacctmgr is given: each is checked (``SlurmNaming``) before it goes on a command line, so none can
+    /// change its meaning (a comma makes a list, `=` or a space another argument) or be folded onto another user.
+    private var naming: SlurmNaming { SlurmNaming() }
 
     private static func sreportTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -61,6 +61,8 @@ public struct SlurmProvider: FacilityProvider {
 
     public var wording: any ManualWording { SlurmWording(cluster: settings.cluster, facility: facility) }
 
+    public var naming: any NamingRules { SlurmNaming() }
+
     // MARK: Status
 
     /// slurmdbd is the account system: active when the channel answers.
@@ -302,6 +304,8 @@ public struct SlurmProvider: FacilityProvider {
     }
 
     private func performAlone(_ change: PlannedChange) async throws -> ChangeAnswer {
+        // Every name is checked before anything is sent, whoever made the change (the channels check again).
+        try naming.check(change)
         let channel = try await connection.primary()
         let account = change.project.lowercased()
         switch change.action {

@@ -98,7 +98,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func readAccount(_ account: String) async throws -> SlurmAccountState? {
-        let name = account.lowercased()
+        let name = try naming.account(account)
         // Two requests: the account (coordinators, with their `direct` flag) and its associations in full. No single
         // call holds both: account listings carry only association keys, association listings no coordinators.
         async let accountAnswer = self.accountRecord(name)
@@ -121,7 +121,9 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func users(_ names: [String]) async throws -> [String: SlurmUserState] {
-        let wanted = Set(names.map { $0.lowercased() }.filter { !$0.isEmpty })
+        // A name that is not one (from the facility itself) is not asked about: it has no user state here, and the
+        // planner refuses a plan that would name it.
+        let wanted = Set(names.filter { naming.problem(with: $0, as: .username) == nil })
         guard !wanted.isEmpty else { return [:] }
         if version.isLegacy { return try await usersFromAssociations(wanted) }
         let records = try await userRecords(wanted)
@@ -170,7 +172,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
 
     public func usage(account: String, from start: Date, to end: Date) async throws -> SlurmUsage? {
         guard let flag = version.usageFlag else { return nil }
-        let name = account.lowercased()
+        let name = try naming.account(account)
         let query =
             "account=\(Self.encoded(name))&cluster=\(Self.encoded(cluster))&\(flag)"
             + "&usage_start=\(Self.slurmTime(start))&usage_end=\(Self.slurmTime(end))"
@@ -192,12 +194,12 @@ public struct SlurmRESTChannel: SlurmAccounting {
     // MARK: Writes
 
     public func addUsers(_ users: [SlurmNewAssociation], account: String) async throws {
-        let name = account.lowercased()
-        let additions = users.map {
+        let name = try naming.account(account)
+        let additions = try users.map {
             SlurmNewAssociation(
-                user: $0.user.lowercased(), qos: $0.qos.map { $0.lowercased() },
+                user: try naming.user($0.user), qos: try $0.qos.map { try naming.account($0, as: .permission) },
                 grpTRESMins: Dictionary(
-                    $0.grpTRESMins.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 }))
+                    try $0.grpTRESMins.map { (try naming.tres($0.key), $0.value) }, uniquingKeysWith: { $1 }))
         }
         guard !additions.isEmpty else { return }
         if version.isLegacy {
@@ -286,9 +288,9 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func removeUsers(_ users: [String], account: String) async throws {
-        let names = Array(Set(users.map { $0.lowercased() }.filter { !$0.isEmpty })).sorted()
+        let names = try Array(Set(users.filter { !$0.isEmpty }.map(naming.user))).sorted()
+        let name = try naming.account(account)
         guard !names.isEmpty else { return }
-        let name = account.lowercased()
         // Always with user= (without it the DELETE would take the account's own association and every member).
         let query =
             "account=\(Self.encoded(name))&user=\(Self.encodedList(names))"
@@ -299,8 +301,11 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func modifyAssociations(account: String, changes: [String: SlurmAssociationChange]) async throws {
-        let name = account.lowercased()
-        let wanted = Dictionary(changes.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+        let name = try naming.account(account)
+        // "" is the account's own association.
+        let wanted = Dictionary(
+            try changes.map { ($0.key.isEmpty ? "" : try naming.user($0.key), try checked($0.value)) },
+            uniquingKeysWith: { $1 })
         guard !wanted.isEmpty else { return }
         func what(_ member: String) -> String {
             member.isEmpty ? "the association of account \(name)" : "\(member)'s association in \(name)"
@@ -399,7 +404,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
     static let associationsPerPost = 200
 
     public func setDefaultAccount(user: String, account: String) async throws {
-        let name = account.lowercased(), member = user.lowercased()
+        let name = try naming.account(account), member = try naming.user(user)
         guard let record = try await associationRecord(account: name, user: member) else {
             throw SlurmError(
                 .notFound, "\(member) has no association in \(name) on cluster \(cluster) to make their default")
@@ -424,7 +429,7 @@ public struct SlurmRESTChannel: SlurmAccounting {
 
     public func setDefaultAccounts(_ defaults: [String: String]) async throws {
         let wanted = Dictionary(
-            defaults.map { ($0.key.lowercased(), $0.value.lowercased()) }.filter { !$0.0.isEmpty },
+            try defaults.filter { !$0.key.isEmpty }.map { (try naming.user($0.key), try naming.account($0.value)) },
             uniquingKeysWith: { $1 })
         guard !wanted.isEmpty else { return }
         if version.isLegacy || wanted.count == 1 {
@@ -443,8 +448,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func addCoordinators(_ users: [String], account: String) async throws {
-        let name = account.lowercased()
-        let names = Set(users.map { $0.lowercased() }.filter { !$0.isEmpty })
+        let name = try naming.account(account)
+        let names = try Set(users.filter { !$0.isEmpty }.map(naming.user))
         guard !names.isEmpty else { return }
         guard let record = try await accountRecord(name) else {
             throw SlurmError(.notFound, "account \(name) does not exist")
@@ -477,8 +482,8 @@ public struct SlurmRESTChannel: SlurmAccounting {
     }
 
     public func removeCoordinators(_ users: [String], account: String) async throws {
-        let name = account.lowercased()
-        let names = Set(users.map { $0.lowercased() }.filter { !$0.isEmpty })
+        let name = try naming.account(account)
+        let names = try Set(users.filter { !$0.isEmpty }.map(naming.user))
         guard !names.isEmpty else { return }
         guard let record = try await accountRecord(name) else {
             throw SlurmError(.notFound, "account \(name) does not exist")
@@ -501,6 +506,9 @@ public struct SlurmRESTChannel: SlurmAccounting {
     private func postCoordinators(
         _ record: SlurmRESTJSON, account: String, coordinators: Set<String>, change: String
     ) async throws {
+        // The list is desired state and holds the coordinators slurmrestd listed: a name there that is not one is not
+        // sent back (and cannot be left out, which would remove it), so the change is refused.
+        for coordinator in coordinators { _ = try naming.user(coordinator) }
         let body: SlurmRESTJSON = [
             "accounts": [
                 [
@@ -512,6 +520,22 @@ public struct SlurmRESTChannel: SlurmAccounting {
         ]
         let action = "POST accounts/ (\(change) coordinators of \(account): now \(coordinators.sorted()))"
         try check(try await send(.post, "accounts/", body: body, action: action), action: action)
+    }
+
+    // MARK: Names
+
+    /// The names slurmrestd is sent: each is checked (``SlurmNaming``) before it goes into a path, a query or a body,
+    /// so none can name something else (slurmrestd splits `user=` at commas, encoded or not) or be folded onto another
+    /// user.
+    private var naming: SlurmNaming { SlurmNaming() }
+
+    /// An association change whose QOS and TRES names are all names.
+    private func checked(_ change: SlurmAssociationChange) throws -> SlurmAssociationChange {
+        for qos in (change.qos ?? []) + change.addingQOS + change.removingQOS {
+            _ = try naming.account(qos, as: .permission)
+        }
+        for tres in change.grpTRESMins.keys { _ = try naming.tres(tres) }
+        return change
     }
 
     // MARK: Records
