@@ -84,6 +84,7 @@ public struct TeamRun: Sendable {
     /// was made with (its manifests read again): every facility's plan must be exactly what the team asks for there
     /// and hold the policy. A facility that cannot be read to prove it is left to fail on its own.
     public func prove(_ plan: TeamPlan, maxRemovals: Int?, today: CalendarDay) async -> TeamPlanProof {
+        if plan.facilities.isEmpty { return TeamPlanProof(plan: plan, proofs: [:], unreadable: [:], problems: []) }
         guard let team else {
             return TeamPlanProof(
                 plan: plan, proofs: [:], unreadable: [:],

@@ -175,16 +175,14 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// The team a saved team plan was made from, read again and resolved for the plan's facilities: its team manifest
-    /// (recorded, or named with -f) and its people file, each unchanged.
-    private func savedTeam(_ plan: TeamPlan, planFile: String) throws -> ResolvedTeam {
-        let sources = Set(plan.facilities.compactMap(\.source))
-        guard plan.facilities.allSatisfy({ $0.source != nil }), sources.count == 1, let source = sources.first,
-            let recordedTeam = source.entries.first(where: { $0.kind == .team }), source.entries.count == 1
-        else {
-            throw CLIError(
-                "\(planFile): \(plan.facilities.isEmpty ? "the plan covers no facility it could read, so there is nothing to apply" : PlanSourceCheck.Problem.noSource.description)"
-            )
-        }
+    /// (recorded, or named with -f) and its people file, each unchanged; nil for a plan with no facility read.
+    private func savedTeam(_ plan: TeamPlan, planFile: String) throws -> ResolvedTeam? {
+        // A plan of facilities none of which could be read applies nothing: there is nothing to prove.
+        guard !plan.facilities.isEmpty else { return nil }
+        let sources = Set(plan.facilities.map(\.source))
+        guard sources.count == 1, let recorded = sources.first, let source = recorded,
+            source.entries.map(\.kind) == [.team]
+        else { throw CLIError("\(planFile): \(PlanSourceCheck.Problem.noSource)") }
         do {
             let path: String
             if file.isEmpty {
@@ -198,11 +196,12 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             let facilities = plan.facilities.map(\.basis.facility) + plan.unreadable.map(\.facility)
             let team = try connection.loadTeam(path: path, today: source.today, only: facilities)
-            if let people = source.files.first(where: { $0.kind == .people }) {
-                let now = try? PlanSourceCheck.sha256(ofFile: team.people.path)
-                if now != people.sha256 { throw PlanSourceCheck.Problem.changed(team.people.path) }
+            // The people file is the one the team manifest names, as it was when the plan was made.
+            if let people = source.files.first(where: { $0.kind == .people }),
+                (try? PlanSourceCheck.sha256(ofFile: team.people.path)) != people.sha256
+            {
+                throw PlanSourceCheck.Problem.changed(team.people.path)
             }
-            _ = recordedTeam
             return team
         } catch let problem as PlanSourceCheck.Problem {
             throw CLIError("\(planFile): \(problem)")
