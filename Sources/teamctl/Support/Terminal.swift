@@ -1,5 +1,7 @@
+import ArgumentParser
 import Foundation
 import Logging
+import TeamSync
 
 #if canImport(Glibc)
     import Glibc
@@ -14,9 +16,10 @@ enum Terminal {
     /// Colour on standard output: only on a terminal, and never when NO_COLOR is set.
     static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error. Its text often quotes a facility or a file, so every control character
+    /// but its line breaks and tabs is written out (see `escapedForTerminalKeepingLines`).
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((text.escapedForTerminalKeepingLines + "\n").utf8))
     }
 
     /// Writes text to a file with mode 0600 (plans and reports may name people), or to standard output for `-`/nil.
@@ -66,6 +69,22 @@ enum Terminal {
             return handler
         }
     }()
+}
+
+/// An error whose message is printed with its control characters written out (all but line breaks and tabs): a
+/// facility's error text or a quoted file cannot clear the screen or forge lines. The errors argument-parser
+/// handles itself (exit codes, help, usage errors) pass through as they are.
+struct TerminalSafeError: Error, CustomStringConvertible {
+    let description: String
+
+    static func wrapping(_ error: any Error) -> any Error {
+        switch error {
+        case is ExitCode, is CleanExit, is ValidationError: return error
+        default:
+            let message = (error as? any LocalizedError)?.errorDescription ?? String(describing: error)
+            return TerminalSafeError(description: message.escapedForTerminalKeepingLines)
+        }
+    }
 }
 
 /// A plain error for the CLI to print as `error: ...` and exit 1.
