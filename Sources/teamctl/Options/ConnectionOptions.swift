@@ -27,6 +27,10 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).")
     var concurrency: Int?
 
+    @Flag(
+        help: "Let a team manifest's 'people:' file lie outside the manifest's folder (only for a team file you trust).")
+    var peopleOutside = false
+
     /// The resolved settings; `manifestFacility` is the `facility:` of the manifest in play, if any.
     func settings(manifestFacility: String? = nil) throws -> ConnectionSettings {
         let environment = ProcessInfo.processInfo.environment
