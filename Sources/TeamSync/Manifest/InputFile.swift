@@ -148,7 +148,8 @@ public enum InputFile {
         if isLink {
             let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
             return Refusal(
-                message: "the file is a symbolic link to '\(target.excerptForMessage(limit: 200))', which does not exist",
+                message:
+                    "the file is a symbolic link to '\(target.excerptForMessage(limit: 200))', which does not exist",
                 hint: "point the link at a real file, or remove it")
         }
         if code == ENOENT || code == ENOTDIR {

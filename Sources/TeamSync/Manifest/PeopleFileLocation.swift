@@ -34,7 +34,8 @@ public enum PeopleFileLocation {
     /// does not exist (yet) is resolved by its names alone.
     static func resolved(_ path: String) -> String {
         let absolute =
-            path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+            path.hasPrefix("/")
+            ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         var components = (absolute as NSString).pathComponents.filter { $0 != "/" }
         // The longest existing prefix, resolved by realpath(3); the rest is appended name by name.
         var rest: [String] = []

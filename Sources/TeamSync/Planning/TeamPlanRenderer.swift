@@ -17,7 +17,9 @@ public enum TeamPlanRenderer {
             if let facilityPlan = plan.plan(for: facility) {
                 out += PlanRenderer.text(facilityPlan, color: color)
             } else if let failure = plan.unreadable.first(where: { $0.facility == facility }) {
-                out += paint.red("  x could not read \(facility.escapedForTerminal): \(failure.reason.escapedForTerminal)") + "\n"
+                out +=
+                    paint.red("  x could not read \(facility.escapedForTerminal): \(failure.reason.escapedForTerminal)")
+                    + "\n"
             }
         }
         out += "\n" + paint.bold(totalLine(plan).escapedForTerminal) + "\n"
@@ -41,7 +43,9 @@ public enum TeamPlanRenderer {
                 out += PlanRenderer.markdown(facilityPlan).split(separator: "\n", omittingEmptySubsequences: false)
                     .dropFirst(2).map(String.init)
             } else if let failure = plan.unreadable.first(where: { $0.facility == facility }) {
-                out += ["**Could not read \(PlanRenderer.escape(facility)):** \(PlanRenderer.escape(failure.reason))", ""]
+                out += [
+                    "**Could not read \(PlanRenderer.escape(facility)):** \(PlanRenderer.escape(failure.reason))", "",
+                ]
             }
         }
         return out.joined(separator: "\n")

@@ -87,7 +87,7 @@ enum MarkdownText {
                 out.append(contentsOf: #"\_"#.unicodeScalars)
             case ":" where after == "/":
                 out.append(contentsOf: #"\:"#.unicodeScalars)
-            case "." where index >= 3 && String(String.UnicodeScalarView(scalars[(index - 3)..<index])).lowercased() == "www":
+            case "." where index >= 3 && isWWW(scalars[(index - 3)..<index]):
                 out.append(contentsOf: #"\."#.unicodeScalars)
             case "<": out.append(contentsOf: "&lt;".unicodeScalars)
             case ">": out.append(contentsOf: "&gt;".unicodeScalars)
@@ -121,6 +121,10 @@ enum MarkdownText {
             longest = max(longest, run)
         }
         return longest
+    }
+
+    private static func isWWW(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        scalars.allSatisfy { $0 == "w" || $0 == "W" }
     }
 
     private static func isAlphanumeric(_ scalar: Unicode.Scalar?) -> Bool {

@@ -29,7 +29,8 @@ struct HistoryCommand: AsyncParsableCommand {
                 // The detail is often the facility's answer: escaped, so it cannot steer the terminal or add lines.
                 let detail = event.detail.map { ": \($0.escapedForTerminal)" } ?? ""
                 let state = event.state.escapedForTerminal.padding(toLength: 9, withPad: " ", startingAt: 0)
-                print("  \(TeamSync.Plan.isoTimestamp(event.at))  \(state) \(event.changeID.escapedForTerminal)\(detail)")
+                print(
+                    "  \(TeamSync.Plan.isoTimestamp(event.at))  \(state) \(event.changeID.escapedForTerminal)\(detail)")
             }
             return
         }

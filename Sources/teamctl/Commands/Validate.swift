@@ -29,8 +29,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: text, or json (one document on standard output).")
     var format: Format = .text
 
-    @Flag(
-        help: "Let a team manifest's 'people:' file lie outside the manifest's folder (only for a team file you trust).")
+    @Flag(help: "Let a team's 'people:' file lie outside the team manifest's folder (for a team file you trust).")
     var peopleOutside = false
 
     func run() throws {

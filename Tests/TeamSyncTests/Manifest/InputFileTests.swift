@@ -100,7 +100,8 @@ struct InputFileTests {
         try #require(bound == 0)
         let diagnostics = ManifestLoader.validate(paths: [directory.path], today: Self.today).diagnostics
         #expect(diagnostics.map(\.file) == [path])
-        #expect(diagnostics.first?.message == "the file is a socket, not a regular file; teamctl reads only regular files")
+        #expect(
+            diagnostics.first?.message == "the file is a socket, not a regular file; teamctl reads only regular files")
     }
 
     @Test func aDanglingLinkInAFolderIsAnErrorNamingTheLink() throws {
@@ -152,7 +153,8 @@ struct InputFileTests {
         #expect(diagnostics.map(\.file) == [first, second, selfLoop])
         #expect(
             diagnostics.allSatisfy {
-                $0.severity == .error && $0.message == "the file is a symbolic link that loops (it leads back to itself)"
+                $0.severity == .error
+                    && $0.message == "the file is a symbolic link that loops (it leads back to itself)"
             })
     }
 
@@ -174,7 +176,8 @@ struct InputFileTests {
         let file = directory.appendingPathComponent("blob.yaml")
         // A first line that clears the screen, moves the cursor and rings the bell, then a long "secret" line.
         let secret = "c2VjcmV0LXRoYXQtbXVzdC1ub3QtYmUtcHJpbnRlZC1hbnl3aGVyZQ"
-        let text = "\u{1B}[2J\u{1B}[H\u{07}PAYLOAD\u{1B}]0;title\u{07}" + String(repeating: "x", count: 200) + "\n"
+        let text =
+            "\u{1B}[2J\u{1B}[H\u{07}PAYLOAD\u{1B}]0;title\u{07}" + String(repeating: "x", count: 200) + "\n"
             + secret + "\n"
         try text.write(to: file, atomically: true, encoding: .utf8)
         let diagnostics = ManifestLoader.validate(paths: [file.path], today: Self.today).diagnostics

@@ -133,8 +133,9 @@ struct PlanRendererEscapingTests {
     }
 
     @Test func inlineEscapingLeavesOrdinaryTextAlone() {
-        #expect(MarkdownText.inline("add amorales to group lumcal_a, until 2026-10-31") ==
-            "add amorales to group lumcal_a, until 2026-10-31")
+        #expect(
+            MarkdownText.inline("add amorales to group lumcal_a, until 2026-10-31")
+                == "add amorales to group lumcal_a, until 2026-10-31")
         #expect(MarkdownText.inline("![x](http://h/x.png)") == #"\!\[x\](http\://h/x.png)"#)
         #expect(MarkdownText.inline("_em_ a_b") == #"\_em\_ a_b"#)
         #expect(MarkdownText.inline("a\nb|c") == #"a\\nb\|c"#)

@@ -44,7 +44,9 @@ struct TerminalEscapingTests {
     @Test func aDiagnosticIsAlwaysItsOneOrTwoLines() {
         let diagnostic = Diagnostic.error(
             "unknown key 'a\n  hint: forged'", file: "dir/\u{1B}[2J.yaml", line: 3, column: 1, hint: "x\ry")
-        #expect(diagnostic.description == #"dir/\u{1B}[2J.yaml:3:1: error: unknown key 'a\n  hint: forged'"# + "\n  hint: x\\ry")
+        #expect(
+            diagnostic.description == #"dir/\u{1B}[2J.yaml:3:1: error: unknown key 'a\n  hint: forged'"#
+                + "\n  hint: x\\ry")
     }
 
     @Test func aDoctorLineStaysOneEscapedLine() {
@@ -137,8 +139,9 @@ struct TerminalEscapingTests {
     }
 
     @Test func theHTMLEscapesMarkupAndWritesControlsOut() {
-        #expect(UsageRenderer.escape("<script>alert('x')</script>&\"") ==
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
+        #expect(
+            UsageRenderer.escape("<script>alert('x')</script>&\"")
+                == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
         #expect(UsageRenderer.escape("a\u{202E}b\u{1B}[2J") == #"a\u{202E}b\u{1B}[2J"#)
     }
 }

@@ -46,7 +46,8 @@ struct PeopleFileOutsideTests {
     }
 
     @Test(arguments: [
-        "/etc/shadow", "/etc/passwd", "../outside/people.yaml", "../../../../../../../etc/passwd", "sub/../../outside/.env",
+        "/etc/shadow", "/etc/passwd", "../outside/people.yaml", "../../../../../../../etc/passwd",
+        "sub/../../outside/.env",
         "./../outside/people.yaml",
     ])
     func aPeopleFileOutsideTheTeamFolderIsRefusedUnread(people: String) throws {
@@ -68,7 +69,8 @@ struct PeopleFileOutsideTests {
     @Test func aLinkInsideTheFolderThatLeadsOutsideIsRefused() throws {
         let layout = try Layout()
         defer { layout.remove() }
-        try FileManager.default.createSymbolicLink(atPath: layout.team + "/people.yaml", withDestinationPath: layout.secret)
+        try FileManager.default.createSymbolicLink(
+            atPath: layout.team + "/people.yaml", withDestinationPath: layout.secret)
         let (team, diagnostics) = try layout.validate(people: "people.yaml")
         #expect(team == nil)
         #expect(diagnostics.map(\.line) == [3])
@@ -139,8 +141,11 @@ struct PeopleFileOutsideTests {
         let layout = try Layout()
         defer { layout.remove() }
         let (_, asFolder) = try layout.validate(people: "sub")
-        #expect(asFolder.first?.message.hasSuffix("the file is a directory, not a regular file; teamctl reads only regular files") == true)
-        try FileManager.default.createSymbolicLink(atPath: layout.team + "/gone.yaml", withDestinationPath: "nowhere.yaml")
+        #expect(
+            asFolder.first?.message.hasSuffix(
+                "the file is a directory, not a regular file; teamctl reads only regular files") == true)
+        try FileManager.default.createSymbolicLink(
+            atPath: layout.team + "/gone.yaml", withDestinationPath: "nowhere.yaml")
         let (_, dangling) = try layout.validate(people: "gone.yaml")
         #expect(dangling.first?.message.hasSuffix("a symbolic link to 'nowhere.yaml', which does not exist") == true)
     }
