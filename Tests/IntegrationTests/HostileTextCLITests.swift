@@ -90,6 +90,17 @@ struct HostileTextCLITests {
         #expect(!run.stdout.split(separator: "\n").contains("  iris   active"), "\(run.output)")
     }
 
+    @Test func anErrorACommandExitsWithIsPrintedEscaped() async throws {
+        // The error quotes what it was given (here the run id; elsewhere a facility's answer): written out.
+        let harness = try await TeamctlHarness.start(seedYAML: Self.seed, token: "tok-alice")
+        defer { Task { await harness.shutdown() } }
+        _ = try await harness.run(["refresh"])
+        let run = try await harness.run(["history", "\u{1B}[2J\rforged"])
+        #expect(run.status == 1, "\(run.output)")
+        #expect(Self.isClean(run.stderr), "\(run.output)")
+        #expect(run.stderr.contains(#"no apply run matches '\u{1B}[2J\rforged'"#), "\(run.output)")
+    }
+
     @Test func validateOfAFIFOFailsAtOnceInsteadOfHanging() async throws {
         let harness = try await TeamctlHarness.start(seedYAML: Self.seed, token: "tok-alice")
         defer { Task { await harness.shutdown() } }

@@ -66,9 +66,55 @@ enum Terminal {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level ?? .warning
-            return handler
+            return TerminalSafeLogHandler(base: handler)
         }
     }()
+}
+
+/// Writes log lines to standard error like `StreamLogHandler`, with the message, every metadata value and an
+/// error's text escaped (all control characters but line feeds and tabs written out): log lines often quote
+/// what a facility answered.
+struct TerminalSafeLogHandler: LogHandler {
+    var base: StreamLogHandler
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        var metadata = event.metadata ?? [:]
+        if let error = event.error {
+            metadata["error.message"] = "\(error)"
+            metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            event.error = nil
+        }
+        event.message = Logger.Message(stringLiteral: event.message.description.escapedForTerminalKeepingLines)
+        event.metadata = metadata.isEmpty ? nil : metadata.mapValues(Self.escaped)
+        var base = self.base
+        base.metadata = base.metadata.mapValues(Self.escaped)
+        base.log(event: event)
+    }
+
+    static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(text.escapedForTerminal)
+        case .stringConvertible(let convertible): .string(convertible.description.escapedForTerminal)
+        case .array(let values): .array(values.map(escaped))
+        case .dictionary(let values): .dictionary(values.mapValues(escaped))
+        }
+    }
 }
 
 /// An error whose message is printed with its control characters written out (all but line breaks and tabs): a
