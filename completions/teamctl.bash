@@ -186,7 +186,7 @@ _teamctl() {
 
 _teamctl_validate() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
     non_repeating_options=(--today --format)
     __teamctl_offer_flags_options -1
@@ -205,7 +205,7 @@ _teamctl_validate() {
 
 _teamctl_refresh() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=(--file -f --facility)
     non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -244,7 +244,7 @@ _teamctl_refresh() {
 
 _teamctl_status() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
     non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -277,7 +277,7 @@ _teamctl_status() {
 
 _teamctl_plan() {
     repeating_flags=()
-    non_repeating_flags=(--detailed-exitcode --no-refresh --version -h --help)
+    non_repeating_flags=(--detailed-exitcode --no-refresh --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
     non_repeating_options=(--out --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -329,7 +329,7 @@ _teamctl_plan() {
 
 _teamctl_apply() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --yes --ignore-status --version -h --help)
+    non_repeating_flags=(--dry-run --yes --ignore-status --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
     non_repeating_options=(--max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 1
@@ -374,7 +374,7 @@ _teamctl_apply() {
 
 _teamctl_history() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
     non_repeating_options=(--limit --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 1
@@ -410,7 +410,7 @@ _teamctl_history() {
 
 _teamctl_ack() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
     non_repeating_options=(--note --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options -1
@@ -446,7 +446,7 @@ _teamctl_ack() {
 
 _teamctl_usage() {
     repeating_flags=()
-    non_repeating_flags=(--warn-on-average --refresh --version -h --help)
+    non_repeating_flags=(--warn-on-average --refresh --people-outside --version -h --help)
     repeating_options=(--project --facility)
     non_repeating_options=(--since --window --format --out --warn-at --year-start-month --file -f --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -507,7 +507,7 @@ _teamctl_usage() {
 
 _teamctl_drift() {
     repeating_flags=()
-    non_repeating_flags=(--refresh --version -h --help)
+    non_repeating_flags=(--refresh --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
     non_repeating_options=(--since --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -559,7 +559,7 @@ _teamctl_drift() {
 
 _teamctl_report() {
     repeating_flags=()
-    non_repeating_flags=(--refresh --version -h --help)
+    non_repeating_flags=(--refresh --people-outside --version -h --help)
     repeating_options=(--facility)
     non_repeating_options=(--file -f --out --format --drift-days --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -614,7 +614,7 @@ _teamctl_report() {
 
 _teamctl_person() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=(--facility)
     non_repeating_options=(--file -f --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 1
@@ -663,7 +663,7 @@ _teamctl_person() {
 
 _teamctl_import() {
     repeating_flags=()
-    non_repeating_flags=(--no-refresh --force --version -h --help)
+    non_repeating_flags=(--no-refresh --force --people-outside --version -h --help)
     repeating_options=(--facility --group)
     non_repeating_options=(--project --team --people-output -o --output --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0
@@ -807,7 +807,7 @@ _teamctl_demo() {
 
 _teamctl_doctor() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
     non_repeating_options=(--timeout --profile --api-url --token-url --client-id --key --cache --concurrency)
     __teamctl_offer_flags_options 0

@@ -35,7 +35,23 @@ struct TeamCtl: AsyncParsableCommand {
             FileHandle.standardError.write(Data(message.utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
-        await main(nil)
+        // As `AsyncParsableCommand.main` does, except that an error thrown while running is printed escaped: its
+        // message often quotes a facility's answer or a file (see `TerminalSafeError`).
+        var command: any ParsableCommand
+        do {
+            command = try await asyncParseAsRoot(nil)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: TerminalSafeError.wrapping(error))
+        }
     }
 
     /// With no arguments: a short orientation that names the next step, not the full reference.

@@ -30,10 +30,10 @@ public struct DoctorCheck: Sendable, Hashable, CustomStringConvertible {
             .joined(separator: "; ")
     }
 
-    /// `FAIL  key          the key file ... has mode 0644; ...`
+    /// `FAIL  key          the key file ... has mode 0644; ...`; what the facility said is escaped for the terminal.
     public var description: String {
         outcome.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
-            + subject.padding(toLength: 13, withPad: " ", startingAt: 0) + message
+            + subject.padding(toLength: 13, withPad: " ", startingAt: 0) + message.escapedForTerminal
     }
 }
 

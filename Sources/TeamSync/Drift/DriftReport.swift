@@ -80,26 +80,26 @@ public struct DriftReport: Sendable, Codable, Hashable {
     /// The table people read.
     public func text() -> String {
         var out = ""
-        let scope = facilities.joined(separator: ", ")
+        let scope = facilities.joined(separator: ", ").escapedForTerminal
         let window = since.map { " since \($0)" } ?? ""
         if events.isEmpty {
             out += "No changes made outside teamctl at \(scope)\(window).\n"
         } else {
             let noun = events.count == 1 ? "change" : "changes"
             out += "\(events.count) \(noun) made outside teamctl at \(scope)\(window), newest first:\n\n"
-            let width = max(8, events.map(\.facility.count).max() ?? 0)
+            let width = max(8, events.map(\.facility.escapedForTerminal.count).max() ?? 0)
             out +=
                 "FIRST SEEN (UTC)      " + "FACILITY".padding(toLength: width, withPad: " ", startingAt: 0)
                 + "  CHANGE\n"
             for event in events {
                 out += event.firstSeen.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
                     .padding(toLength: 22, withPad: " ", startingAt: 0)
-                out += event.facility.padding(toLength: width, withPad: " ", startingAt: 0)
-                out += "  \(event.message) (after \(event.notBefore))\n"
+                out += event.facility.escapedForTerminal.padding(toLength: width, withPad: " ", startingAt: 0)
+                out += "  \(event.message.escapedForTerminal) (after \(event.notBefore))\n"
             }
         }
         for (facility, reason) in unavailable.sorted(by: { $0.key < $1.key }) {
-            out += "\nNot read at \(facility): \(reason)\n"
+            out += "\nNot read at \(facility.escapedForTerminal): \(reason.escapedForTerminal)\n"
         }
         return out
     }

@@ -50,11 +50,15 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COLUMN: SEVERITY: MESSAGE`, then `  hint: HINT` on its own line when there is a hint.
+    ///
+    /// The file name, the message and the hint are escaped for the terminal (a file name from a directory listing
+    /// or a value quoted from the file may hold anything), so a diagnostic is always these one or two lines.
     public var description: String {
-        let place = line > 0 ? "\(file):\(line):\(column)" : file
-        let head = "\(place): \(severity.rawValue): \(message)"
+        let name = file.escapedForTerminal
+        let place = line > 0 ? "\(name):\(line):\(column)" : name
+        let head = "\(place): \(severity.rawValue): \(message.escapedForTerminal)"
         guard let hint else { return head }
-        return head + "\n  hint: " + hint
+        return head + "\n  hint: " + hint.escapedForTerminal
     }
 }
 

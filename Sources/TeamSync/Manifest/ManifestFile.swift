@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads one manifest file safely: bounded in size, and decoded only if it is UTF-8.
+/// Reads one manifest file safely: only a regular file (see ``InputFile``), bounded in size, and decoded only if it
+/// is UTF-8.
 enum ManifestFile {
     /// What reading a file gave.
     enum Contents {
@@ -15,26 +16,12 @@ enum ManifestFile {
         func refuse(_ message: String, line: Int = 0, column: Int = 0, hint: String? = nil) -> Contents {
             .refused(.error(message, file: path, line: line, column: column, hint: hint))
         }
-        let tooBig = "the file is larger than \(limits.maxFileBytes) bytes, the most a manifest may be"
-        let tooBigHint = "a team manifest is a few kilobytes; check that this is the file you meant"
-        // Refuse a huge file from its size alone; the bounded read below also covers files whose size lies
-        // (pipes, /proc files), so nothing larger than the limit is ever held in memory.
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let size = (attributes[.size] as? NSNumber)?.intValue, size > limits.maxFileBytes
-        {
-            return refuse(tooBig, hint: tooBigHint)
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return refuse("cannot open the file for reading", hint: "check that it exists and that you may read it")
-        }
-        defer { try? handle.close() }
         let data: Data
-        do {
-            data = try handle.read(upToCount: limits.maxFileBytes + 1) ?? Data()
-        } catch {
-            return refuse("cannot read the file: \(error.localizedDescription)")
+        let sizeHint = "a team manifest is a few kilobytes; check that this is the file you meant"
+        switch InputFile.read(path, maxBytes: limits.maxFileBytes, what: "a manifest", sizeHint: sizeHint) {
+        case .success(let read): data = read
+        case .failure(let refusal): return refuse(refusal.message, hint: refusal.hint)
         }
-        if data.count > limits.maxFileBytes { return refuse(tooBig, hint: tooBigHint) }
         if let text = String(validating: data, as: UTF8.self) { return .text(text) }
         let (line, column, byte) = firstInvalidUTF8(in: data)
         let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])

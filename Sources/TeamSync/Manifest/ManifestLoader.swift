@@ -146,19 +146,22 @@ public enum ManifestLoader {
     }
 
     /// The files the paths name: files as given, directories expanded (non-recursively) to their sorted
-    /// `*.yaml` / `*.yml` files. Paths that do not exist, and directories without manifests, are diagnostics.
+    /// `*.yaml` / `*.yml` entries. Paths that do not exist, and directories without manifests, are diagnostics.
+    ///
+    /// Every entry of a directory that is not itself a directory is kept, whatever it is: a dangling or looping
+    /// link, a FIFO or a device named like a manifest is then an error when it is read, naming it, instead of a
+    /// project that is silently never planned.
     static func expand(_ paths: [String], diagnostics: inout [Diagnostic]) -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard InputFile.exists(path) else {
                 diagnostics.append(
                     .error(
                         "no such file or directory", file: path, line: 0, column: 0,
                         hint: "check the path; teamctl takes manifest files or directories of them"))
                 continue
             }
-            guard isDirectory.boolValue else {
+            guard InputFile.kind(of: path) == .directory else {
                 files.append(path)
                 continue
             }
@@ -174,11 +177,8 @@ public enum ManifestLoader {
             }
             let manifests = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
                 .map { (path.hasSuffix("/") ? path : path + "/") + $0 }
-                .filter { candidate in
-                    var isDirectory: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory)
-                        && !isDirectory.boolValue
-                }
+                // A folder named like a manifest is passed over, as it always was; a link that leads nowhere is not.
+                .filter { InputFile.kind(of: $0) != .directory }
             if manifests.isEmpty {
                 diagnostics.append(
                     .error(

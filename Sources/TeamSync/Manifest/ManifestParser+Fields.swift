@@ -9,7 +9,7 @@ extension ManifestParser {
     mutating func manifest(from root: YAMLNode) -> LoadedManifest? {
         guard case .mapping(let mapping, _) = root else {
             error(
-                "the manifest must be a mapping of keys (version, project, members, ...), found \(describe(root))",
+                "the manifest must be a mapping of keys (version, project, members, ...), found \(describeRoot(root))",
                 at: root)
             return nil
         }

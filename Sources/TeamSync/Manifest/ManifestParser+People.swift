@@ -17,7 +17,9 @@ extension ManifestParser {
 
     mutating func people(from root: YAMLNode) -> LoadedPeople? {
         guard case .mapping(let mapping, _) = root else {
-            error("a people file must be a mapping with 'version: 1' and 'people:', found \(describe(root))", at: root)
+            error(
+                "a people file must be a mapping with 'version: 1' and 'people:', found \(describeRoot(root))", at: root
+            )
             return nil
         }
         var fields: [String: Entry] = [:]

@@ -22,7 +22,9 @@ extension ManifestParser {
 
     mutating func team(from root: YAMLNode) -> LoadedTeam? {
         guard case .mapping(let mapping, _) = root else {
-            error("the team manifest must be a mapping of keys (version, team, ...), found \(describe(root))", at: root)
+            error(
+                "the team manifest must be a mapping of keys (version, team, ...), found \(describeRoot(root))",
+                at: root)
             return nil
         }
         var fields: [String: Entry] = [:]

@@ -21,6 +21,8 @@ struct ManifestParser {
     /// Diagnostics past `limits.maxDiagnosticsPerFile`, counted instead of kept.
     var droppedDiagnostics = 0
     var droppedAnError = false
+    /// The document's first line as a short, escaped excerpt (see `describeRoot`).
+    var firstLineExcerpt = ""
     var memberLocations: [String: SourcePosition] = [:]
     var groupLocations: [String: SourcePosition] = [:]
 
@@ -65,6 +67,7 @@ struct ManifestParser {
         // A byte order mark (some Windows editors write one) is not part of the document.
         var text = text
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        firstLineExcerpt = text.excerptForMessage()
         if let refusal = ManifestPreScan.refusal(for: text, limits: limits) {
             report(
                 .error, refusal.message, at: SourcePosition(line: refusal.line, column: refusal.column),
@@ -101,6 +104,14 @@ struct ManifestParser {
         case .sequence: "a list"
         case .scalar(let scalar): isNull(node) ? "an empty value" : quote(scalar.string)
         }
+    }
+
+    /// How a root that is not a mapping reads in a message. A file that is not YAML at all (a key, a password file,
+    /// an `.env`) composes to one long text value, folded from all its lines; only a short excerpt of its first line
+    /// is quoted, escaped, never the rest.
+    func describeRoot(_ node: YAMLNode) -> String {
+        guard case .scalar = node, !isNull(node) else { return describe(node) }
+        return "'\(firstLineExcerpt)'"
     }
 
     /// A value in single quotes, shortened so a huge value cannot flood the output.

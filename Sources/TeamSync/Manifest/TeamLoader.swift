@@ -5,9 +5,9 @@ import Foundation
 public enum TeamLoader {
     /// Whether a file is a team manifest of version 2 (a top-level `version: 2` line), without parsing it.
     public static func isTeamManifest(path: String) -> Bool {
-        guard !ManifestLoader.isDirectory(path), let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        // Only a regular file is looked at, without blocking: a FIFO or a device is "not a team manifest" here, and
+        // reading it as a manifest then says what it is.
+        guard let head = InputFile.head(path, maxBytes: 64 * 1024) else { return false }
         return isTeamManifest(text: String(decoding: head, as: UTF8.self))
     }
 
@@ -53,9 +53,12 @@ public enum TeamLoader {
 
     /// Parses the team and its people file and resolves the team; every problem of both files and of resolution is
     /// a diagnostic. The result is nil when any is an error.
+    ///
+    /// - Parameter peopleOutside: whether the people file may lie outside the team manifest's folder (the user said
+    ///   so with `--people-outside`); otherwise one that does is an error, and it is not read.
     public static func validate(
         path: String, today: CalendarDay, profiles: [String: FacilityTraits], profilesSource: String,
-        only: Set<String>? = nil, limits: ManifestLimits = .standard
+        only: Set<String>? = nil, limits: ManifestLimits = .standard, peopleOutside: Bool = false
     ) -> (team: ResolvedTeam?, diagnostics: [Diagnostic]) {
         let teamText: String
         switch ManifestFile.read(path, limits: limits) {
@@ -65,6 +68,14 @@ public enum TeamLoader {
         let (team, teamDiagnostics) = ManifestParser.parseTeam(teamText, file: path, today: today, limits: limits)
         guard let team else { return (nil, teamDiagnostics) }
         let peoplePath = peoplePath(team.spec.peopleFile, besides: path)
+        if !peopleOutside, let outside = PeopleFileLocation.outside(peoplePath, teamFile: path) {
+            let place = team.peopleLocation
+            let refused = Diagnostic.error(
+                "the people file '\(team.spec.peopleFile)' lies outside this team manifest's folder "
+                    + "(\(outside.resolved) is not under \(outside.folder)); it was not read",
+                file: path, line: place.line, column: place.column, hint: PeopleFileLocation.hint)
+            return (nil, teamDiagnostics + [refused])
+        }
         let peopleText: String
         switch ManifestFile.read(peoplePath, limits: peopleLimits(limits)) {
         case .text(let text): peopleText = text
@@ -86,10 +97,11 @@ public enum TeamLoader {
     /// Like `validate`, but throws `ManifestError.invalid` when any diagnostic is an error.
     public static func load(
         path: String, today: CalendarDay, profiles: [String: FacilityTraits], profilesSource: String,
-        only: Set<String>? = nil
+        only: Set<String>? = nil, peopleOutside: Bool = false
     ) throws -> (team: ResolvedTeam, diagnostics: [Diagnostic]) {
         let (team, diagnostics) = validate(
-            path: path, today: today, profiles: profiles, profilesSource: profilesSource, only: only)
+            path: path, today: today, profiles: profiles, profilesSource: profilesSource, only: only,
+            peopleOutside: peopleOutside)
         guard let team else { throw ManifestError.invalid(diagnostics) }
         return (team, diagnostics)
     }

@@ -15,18 +15,18 @@ public enum PlanRenderer {
         }
         if plan.changes.isEmpty { lines.append("  No changes to apply.") }
         if !plan.manualItems.isEmpty {
-            lines += ["", plan.basis.manualSystem.map { "Manual (\($0)):" } ?? "Manual:"]
+            lines += ["", plan.basis.manualSystem.map { "Manual (\($0.escapedForTerminal)):" } ?? "Manual:"]
             for item in plan.manualItems {
                 lines.append("  " + paint.sign("!") + " " + manualLine(item))
             }
         }
         if !plan.warnings.isEmpty {
             lines += ["", "Warnings:"]
-            lines += plan.warnings.map { "  " + paint.yellow("*") + " \($0.message)" }
+            lines += plan.warnings.map { "  " + paint.yellow("*") + " \($0.message.escapedForTerminal)" }
         }
         if !plan.refusals.isEmpty {
             lines += ["", paint.red("Refused: apply will not run this plan:")]
-            lines += plan.refusals.map { "  " + paint.red("x") + " \($0)" }
+            lines += plan.refusals.map { "  " + paint.red("x") + " \($0.escapedForTerminal)" }
         }
         lines += ["", paint.bold(summaryLine(plan))]
         return lines.joined(separator: "\n") + "\n"
@@ -46,7 +46,7 @@ public enum PlanRenderer {
 
     /// A pull-request comment: the summary first, then collapsible details (long lists are cut short).
     public static func markdown(_ plan: Plan) -> String {
-        var out: [String] = ["### teamctl plan for \(plan.projects.joined(separator: ", "))", ""]
+        var out: [String] = ["### teamctl plan for \(escape(plan.projects.joined(separator: ", ")))", ""]
         out.append("**\(summaryLine(plan))**")
         out.append("")
         if !plan.refusals.isEmpty {
@@ -56,30 +56,34 @@ public enum PlanRenderer {
         }
         let basis = plan.basis
         out.append(
-            "Snapshot \(basis.snapshotID) of `\(basis.facility)` as `\(basis.caller)`, fetched "
-                + "\(fetchedText(basis.fetchedAt)); plan `\(plan.planID)`.")
+            "Snapshot \(basis.snapshotID) of \(MarkdownText.code(basis.facility)) as \(MarkdownText.code(basis.caller)), "
+                + "fetched \(fetchedText(basis.fetchedAt)); plan \(MarkdownText.code(plan.planID)).")
         out.append("")
         let blocks = blocks(plan)
         if !blocks.isEmpty {
-            out += ["<details><summary>Changes (\(blocks.count))</summary>", "", "```diff"]
             var diff: [String] = []
             for block in blocks {
                 diff.append((block.sign == "+" ? "+ " : "! ") + block.title)
                 diff += block.entries.map { ($0.sign == "~" ? "!" : $0.sign) + "     " + $0.text }
             }
-            out += diff.prefix(markdownMaxDiffLines)
+            // Every piece of facility text in `diff` is on one line (see `blocks`), and the fence is longer than any
+            // run of backticks in it, so nothing inside can close the block.
+            let shown = Array(diff.prefix(markdownMaxDiffLines))
+            let fence = MarkdownText.fence(for: shown)
+            out += ["<details><summary>Changes (\(blocks.count))</summary>", "", fence + "diff"]
+            out += shown
             if diff.count > markdownMaxDiffLines {
                 out.append("  … \(diff.count - markdownMaxDiffLines) more lines: see the plan file")
             }
-            out += ["```", "", "</details>", ""]
+            out += [fence, "", "</details>", ""]
         }
         if !plan.manualItems.isEmpty {
-            let place = plan.basis.manualSystem.map { " for \($0)" } ?? ""
+            let place = plan.basis.manualSystem.map { " for \(escape($0))" } ?? ""
             out += ["<details><summary>Manual items\(place) (\(plan.manualItems.count))</summary>", ""]
             out += ["| Project | Who | What | Where | Note | Id |", "|---|---|---|---|---|---|"]
             for item in plan.manualItems.prefix(markdownMaxManualRows) {
                 let cells = [item.project, item.subject, item.action, item.where, item.note ?? ""].map(escape)
-                out.append("| " + (cells + ["`\(item.id)`"]).joined(separator: " | ") + " |")
+                out.append("| " + (cells + [MarkdownText.code(item.id)]).joined(separator: " | ") + " |")
             }
             if plan.manualItems.count > markdownMaxManualRows {
                 out += [
@@ -134,24 +138,29 @@ public enum PlanRenderer {
                 switch change.action {
                 case .createGroup: continue
                 case .addGroupMembers(_, let names), .addProjectMembers(let names), .grantPermission(_, let names):
-                    entries += names.map { ("+", $0) }
+                    entries += names.map { ("+", $0.escapedForTerminal) }
                 case .removeGroupMembers(_, let names), .removeProjectMembers(let names),
                     .revokePermission(_, let names):
-                    entries += names.map { ("-", $0) }
-                case .setRole(let role, let names): entries += names.map { ("~", "\($0): role \(role.rawValue)") }
-                case .setLimit(_, let resource, let value): entries.append(("~", "\(resource.rawValue): \(value)"))
+                    entries += names.map { ("-", $0.escapedForTerminal) }
+                case .setRole(let role, let names):
+                    entries += names.map { ("~", "\($0.escapedForTerminal): role \(role.rawValue.escapedForTerminal)") }
+                case .setLimit(_, let resource, let value):
+                    entries.append(("~", "\(resource.rawValue): \(value)"))
                 }
             }
-            let project = changes.first?.project ?? ""
+            let project = (changes.first?.project ?? "").escapedForTerminal
             switch target {
             case .group(let group):
+                let group = group.escapedForTerminal
                 let created = changes.contains { $0.kind == .createGroup }
                 return Block(sign: created ? "+" : "~", title: "group \(group) (project \(project))", entries: entries)
             case .roster: return Block(sign: "~", title: "roster of project \(project)", entries: entries)
             case .roles: return Block(sign: "~", title: "roles in project \(project)", entries: entries)
             case .permission(_, let name):
+                let name = name.escapedForTerminal
                 return Block(sign: "~", title: "permission \(name) (project \(project))", entries: entries)
             case .limits(_, let subject):
+                let subject = subject.escapedForTerminal
                 let whose =
                     subject.isEmpty ? "limits of project \(project)" : "limits of \(subject) (project \(project))"
                 return Block(sign: "~", title: whose, entries: entries)
@@ -161,15 +170,17 @@ public enum PlanRenderer {
 
     static func header(_ plan: Plan) -> String {
         let b = plan.basis
-        return "teamctl plan for \(plan.projects.joined(separator: ", ")) (snapshot \(b.snapshotID) of "
-            + "\(b.facility) as \(b.caller), fetched \(fetchedText(b.fetchedAt)))"
+        let projects = plan.projects.joined(separator: ", ").escapedForTerminal
+        return "teamctl plan for \(projects) (snapshot \(b.snapshotID) of "
+            + "\(b.facility.escapedForTerminal) as \(b.caller.escapedForTerminal), fetched \(fetchedText(b.fetchedAt)))"
     }
 
     static func manualLine(_ item: ManualItem) -> String {
-        var line = "\(item.subject.isEmpty ? "project \(item.project)" : item.subject): \(item.action) — \(item.where)"
+        let who = item.subject.isEmpty ? "project \(item.project)" : item.subject
+        var line = "\(who): \(item.action) — \(item.where)"
         if let note = item.note { line += " (\(note))" }
         if !item.verifiable { line += " [\(item.id)]" }
-        return line
+        return line.escapedForTerminal
     }
 
     static func fetchedText(_ seconds: Double) -> String {
@@ -179,9 +190,8 @@ public enum PlanRenderer {
 
     static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
-    }
+    /// Text from a facility or a file, for Markdown prose or a table cell: see ``MarkdownText/inline(_:)``.
+    static func escape(_ text: String) -> String { MarkdownText.inline(text) }
 
     struct Paint {
         var enabled: Bool

@@ -8,17 +8,21 @@ public enum TeamPlanRenderer {
     public static func text(_ plan: TeamPlan, color: Bool) -> String {
         let paint = PlanRenderer.Paint(enabled: color)
         var out =
-            paint.bold("teamctl plan for team \(plan.team) at \(plan.facilityNames.joined(separator: ", "))")
+            paint.bold(
+                "teamctl plan for team \(plan.team.escapedForTerminal) at "
+                    + plan.facilityNames.joined(separator: ", ").escapedForTerminal)
             + "\n"
         for facility in plan.facilityNames {
-            out += "\n" + paint.bold("== \(title(plan, facility)) ==") + "\n"
+            out += "\n" + paint.bold("== \(title(plan, facility).escapedForTerminal) ==") + "\n"
             if let facilityPlan = plan.plan(for: facility) {
                 out += PlanRenderer.text(facilityPlan, color: color)
             } else if let failure = plan.unreadable.first(where: { $0.facility == facility }) {
-                out += paint.red("  x could not read \(facility): \(failure.reason)") + "\n"
+                out +=
+                    paint.red("  x could not read \(facility.escapedForTerminal): \(failure.reason.escapedForTerminal)")
+                    + "\n"
             }
         }
-        out += "\n" + paint.bold(totalLine(plan)) + "\n"
+        out += "\n" + paint.bold(totalLine(plan).escapedForTerminal) + "\n"
         return out
     }
 
@@ -27,16 +31,21 @@ public enum TeamPlanRenderer {
 
     /// A pull-request comment: the total first, then each facility's section as a one-facility plan comment.
     public static func markdown(_ plan: TeamPlan) -> String {
-        var out = ["## teamctl plan for team \(plan.team)", "", "**\(totalLine(plan))**", ""]
+        var out = [
+            "## teamctl plan for team \(PlanRenderer.escape(plan.team))", "",
+            "**\(PlanRenderer.escape(totalLine(plan)))**", "",
+        ]
         for facility in plan.facilityNames {
-            out.append("### \(title(plan, facility))")
+            out.append("### \(PlanRenderer.escape(title(plan, facility)))")
             out.append("")
             if let facilityPlan = plan.plan(for: facility) {
                 // The facility's own comment, without its heading (the section's heading says the same).
                 out += PlanRenderer.markdown(facilityPlan).split(separator: "\n", omittingEmptySubsequences: false)
                     .dropFirst(2).map(String.init)
             } else if let failure = plan.unreadable.first(where: { $0.facility == facility }) {
-                out += ["**Could not read \(facility):** \(PlanRenderer.escape(failure.reason))", ""]
+                out += [
+                    "**Could not read \(PlanRenderer.escape(facility)):** \(PlanRenderer.escape(failure.reason))", "",
+                ]
             }
         }
         return out.joined(separator: "\n")

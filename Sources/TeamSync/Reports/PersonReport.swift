@@ -124,7 +124,9 @@ public struct PersonReport: Sendable, Hashable, Codable {
                         ?? (facility.seenAt == nil ? "never refreshed; run 'teamctl refresh -f TEAM'" : "not a member"))
                     + (facility.seen == nil ? "" : when))
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Every line holds names from the people file or the facility, and none holds a control character of
+        // its own: each is escaped whole, so no name can break a line or steer the terminal.
+        return lines.map(\.escapedForTerminal).joined(separator: "\n") + "\n"
     }
 
     static func describe(_ side: Side) -> String {

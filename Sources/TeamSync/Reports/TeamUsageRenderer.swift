@@ -25,17 +25,18 @@ public enum TeamUsageRenderer {
         let count = report.facilities.count
         lines.append(
             style.bold(
-                "Usage for team \(report.team), \(UsageRenderer.timestamp(report.generatedAt)) "
+                "Usage for team \(report.team.escapedForTerminal), \(UsageRenderer.timestamp(report.generatedAt)) "
                     + "(\(count) facilit\(count == 1 ? "y" : "ies"))"))
         for facility in report.facilities {
             lines.append("")
-            lines.append(style.bold("== \(facility.facility): project \(facility.project) (\(source(facility))) =="))
+            let title = "\(facility.facility): project \(facility.project) (\(source(facility)))".escapedForTerminal
+            lines.append(style.bold("== \(title) =="))
             // The facility's own warnings are listed once, at the end, prefixed by the facility.
             var quiet = facility.report
             quiet.warnings = []
             lines += UsageRenderer.table(quiet, color: color).split(separator: "\n", omittingEmptySubsequences: false)
                 .map(String.init).dropLast()
-            lines += facility.notes.map { "note: \($0)" }
+            lines += facility.notes.map { "note: \($0.escapedForTerminal)" }
         }
         lines.append("")
         lines.append(style.bold("== By person =="))
@@ -56,11 +57,11 @@ public enum TeamUsageRenderer {
         let notes = personNotes(report)
         if !notes.isEmpty {
             lines.append("")
-            lines += notes.map { "note: \($0)" }
+            lines += notes.map { "note: \($0.escapedForTerminal)" }
         }
         if !report.warnings.isEmpty {
             lines.append("")
-            lines += report.warnings.map { style.red("warning: \($0.message)") }
+            lines += report.warnings.map { style.red("warning: \($0.message.escapedForTerminal)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -128,7 +128,9 @@ extension UsageRenderer {
     static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.count)
-        for character in text {
+        // Control characters and bidirectional overrides are written out too, so a name cannot reorder what a
+        // page shows (or steer a terminal the file is printed on).
+        for character in text.escapedForTerminalKeepingLines {
             switch character {
             case "&": escaped += "&amp;"
             case "<": escaped += "&lt;"

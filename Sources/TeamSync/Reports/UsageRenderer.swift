@@ -32,8 +32,8 @@ public enum UsageRenderer {
         let style = TerminalStyle(enabled: color)
         var lines: [String] = []
         let stamp = timestamp(report.generatedAt)
-        let who = report.caller.isEmpty ? "" : " as \(report.caller)"
-        let facility = report.facility.isEmpty ? "no facility" : report.facility
+        let who = report.caller.isEmpty ? "" : " as \(report.caller.escapedForTerminal)"
+        let facility = report.facility.isEmpty ? "no facility" : report.facility.escapedForTerminal
         lines.append(style.bold("Usage for \(facility)\(who), \(stamp) (\(plural(report.snapshotCount, "snapshot")))"))
         var year =
             "Allocation year \(report.allocationYear.start) to \(report.allocationYear.end): "
@@ -123,11 +123,11 @@ public enum UsageRenderer {
         let notes = self.notes(report)
         if !notes.isEmpty {
             lines.append("")
-            lines += notes.map { "note: \($0)" }
+            lines += notes.map { "note: \($0.escapedForTerminal)" }
         }
         if !report.warnings.isEmpty {
             lines.append("")
-            lines += report.warnings.map { style.red("warning: \($0.message)") }
+            lines += report.warnings.map { style.red("warning: \($0.message.escapedForTerminal)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -166,7 +166,10 @@ public enum UsageRenderer {
         return "-"
     }
 
+    /// The rows as aligned columns; each cell (a project, a username, a storage area's name) is escaped for the
+    /// terminal first, so the widths are those of what is shown.
     static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+        let rows = rows.map { $0.map(\.escapedForTerminal) }
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
@@ -224,7 +227,10 @@ public enum UsageRenderer {
     /// Text that came from the facility, made safe to open in a spreadsheet: a value starting with `=`, `+`,
     /// `-`, `@`, a tab or a carriage return would be run as a formula there (CSV injection), so it gets a
     /// leading `'`, which spreadsheets read as "this is text". Numbers never pass through here.
+    /// Control characters other than line feeds and tabs (which the CSV quoting carries) are written out first
+    /// (see ``Swift/String/escapedForTerminalKeepingLines``): the file is often shown in a terminal.
     static func csvText(_ text: String) -> String {
+        let text = text.escapedForTerminalKeepingLines
         guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
         return "'" + text
     }

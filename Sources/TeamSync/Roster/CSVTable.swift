@@ -27,11 +27,11 @@ public struct CSVTable: Sendable, Hashable {
 
     /// Reads and parses a CSV file.
     public static func read(_ path: String) throws(RosterError) -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RosterError(
-                file: path, message: "cannot read the file", hint: "check that it exists and that you may read it")
+        // Only a regular file, bounded (a list of a large collaboration is a few megabytes), never blocking.
+        switch InputFile.read(path, maxBytes: 64 << 20, what: "a membership list") {
+        case .success(let data): return try parse(data, file: path)
+        case .failure(let refusal): throw RosterError(file: path, message: refusal.message, hint: refusal.hint)
         }
-        return try parse(data, file: path)
     }
 
     /// Parses CSV bytes; `file` names them in errors.

@@ -37,6 +37,14 @@ public struct RosterComparison: Sendable {
         let teamText = try RosterYAML.readText(teamFile)
         let team = try RosterTeamFile.parse(teamText, file: teamFile)
         let peopleFile = team.peoplePath
+        // roster diff reads the people file and --write rewrites it: it must lie in the team manifest's folder.
+        if let outside = PeopleFileLocation.outside(peopleFile, teamFile: teamFile) {
+            throw RosterError(
+                file: teamFile,
+                message: "the people file '\(team.people)' lies outside this team manifest's folder "
+                    + "(\(outside.resolved) is not under \(outside.folder)); it was not read",
+                hint: "keep the people file in the team manifest's folder or below it, named relative to the manifest")
+        }
         let peopleText = try RosterYAML.readText(peopleFile)
         let people = try RosterPeopleFile.parse(peopleText, file: peopleFile)
         let table = try CSVTable.read(csvFile)

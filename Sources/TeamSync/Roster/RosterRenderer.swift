@@ -10,8 +10,10 @@ public enum RosterRenderer {
         var lines: [String] = []
         let width =
             (diff.newcomers.map(\.person.id) + diff.missing.map(\.person.id) + diff.differences.map(\.id))
-            .map(\.count).max() ?? 0
-        func pad(_ id: String) -> String { id + String(repeating: " ", count: max(0, width - id.count)) }
+            .map(\.escapedForTerminal.count).max() ?? 0
+        func pad(_ id: String) -> String {
+            id.escapedForTerminal + String(repeating: " ", count: max(0, width - id.escapedForTerminal.count))
+        }
 
         if !diff.newcomers.isEmpty {
             lines.append("+ on the list, not in the team")
@@ -57,7 +59,9 @@ public enum RosterRenderer {
                 lines += report.leftAlone.map { "  ! \($0)" }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Every line holds names, emails and usernames from the list or the people file, and none holds a control
+        // character of its own: each is escaped whole, so no cell of the list can break a line or steer the terminal.
+        return lines.map(\.escapedForTerminal).joined(separator: "\n") + "\n"
     }
 
     /// One JSON document: the files compared, the columns used, the diff and, after `--write`, what was written.

@@ -24,12 +24,13 @@ struct HistoryCommand: AsyncParsableCommand {
             guard let (id, events) = try await journal.events(runID: run) else {
                 throw CLIError("no apply run matches '\(run)'; 'teamctl history' lists them")
             }
-            print("run \(id)")
+            print("run \(id.escapedForTerminal)")
             for event in events {
-                let detail = event.detail.map { ": \($0)" } ?? ""
+                // The detail is often the facility's answer: escaped, so it cannot steer the terminal or add lines.
+                let detail = event.detail.map { ": \($0.escapedForTerminal)" } ?? ""
+                let state = event.state.escapedForTerminal.padding(toLength: 9, withPad: " ", startingAt: 0)
                 print(
-                    "  \(TeamSync.Plan.isoTimestamp(event.at))  \(event.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(event.changeID)\(detail)"
-                )
+                    "  \(TeamSync.Plan.isoTimestamp(event.at))  \(state) \(event.changeID.escapedForTerminal)\(detail)")
             }
             return
         }
@@ -40,7 +41,7 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         print("RUN       STARTED               OUTCOME      CHANGES  CONFIRMED  FAILED  PLAN")
         for run in runs {
-            let outcome = run.outcome ?? "unfinished"
+            let outcome = run.outcome?.escapedForTerminal ?? "unfinished"
             print(
                 [
                     String(run.id.prefix(8)),
@@ -48,7 +49,7 @@ struct HistoryCommand: AsyncParsableCommand {
                     outcome.padding(toLength: 11, withPad: " ", startingAt: 0),
                     String(run.changes).leftPadded(7), String(run.confirmed).leftPadded(9),
                     String(run.failed).leftPadded(6),
-                    String(run.planID.prefix(12)),
+                    String(run.planID.prefix(12)).escapedForTerminal,
                 ].joined(separator: "  "))
         }
     }

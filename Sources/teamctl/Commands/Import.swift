@@ -126,8 +126,16 @@ struct ImportCommand: AsyncParsableCommand {
         try Terminal.write(result.people, to: peopleOutput)
         try Terminal.write(result.team, to: output)
         let (config, configPath) = try connection.config()
+        // The user named both files, so the people file is read wherever it is; later commands read it only from
+        // the team manifest's folder or below (or with --people-outside): say so when it is not there.
         let (_, diagnostics) = TeamLoader.validate(
-            path: output, today: .today(at: Date()), profiles: config.facilityTraits, profilesSource: configPath)
+            path: output, today: .today(at: Date()), profiles: config.facilityTraits, profilesSource: configPath,
+            peopleOutside: true)
+        if let outside = PeopleFileLocation.outside(peopleURL.path, teamFile: output) {
+            Terminal.warn(
+                "warning: \(peopleOutput) lies outside \(outside.folder), the team manifest's folder: move it there "
+                    + "(and fix 'people:'), or pass --people-outside to every command that reads \(output)")
+        }
         for diagnostic in diagnostics where diagnostic.severity == .error { Terminal.warn(diagnostic.description) }
         Terminal.warn("wrote \(output) and \(peopleOutput): \(result.count) people")
         if !result.unmatched.isEmpty {

@@ -29,6 +29,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Output format: text, or json (one document on standard output).")
     var format: Format = .text
 
+    @Flag(help: "Let a team's 'people:' file lie outside the team manifest's folder (for a team file you trust).")
+    var peopleOutside = false
+
     func run() throws {
         let day = today ?? CalendarDay.today(at: Date())
         if paths.count == 1, TeamLoader.isTeamManifest(path: paths[0]) {
@@ -44,7 +47,7 @@ struct ValidateCommand: ParsableCommand {
                 let members = loaded.manifest.members.count
                 let groups = loaded.manifest.groups.count
                 print(
-                    "\(loaded.path): ok (\(members) member\(members == 1 ? "" : "s"), "
+                    "\(loaded.path.escapedForTerminal): ok (\(members) member\(members == 1 ? "" : "s"), "
                         + "\(groups) group\(groups == 1 ? "" : "s"))")
             }
         case .json:
@@ -70,7 +73,8 @@ extension ValidateCommand {
         let configPath = TeamctlConfig.defaultPath(environment: ProcessInfo.processInfo.environment)
         let config = try TeamctlConfig.load(path: configPath)
         let (team, diagnostics) = TeamLoader.validate(
-            path: path, today: today, profiles: config.facilityTraits, profilesSource: configPath)
+            path: path, today: today, profiles: config.facilityTraits, profilesSource: configPath,
+            peopleOutside: peopleOutside)
         switch format {
         case .text:
             for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
@@ -81,8 +85,8 @@ extension ValidateCommand {
                         + "\(facility.manifest.manifest.groups.count) groups"
                 }
                 print(
-                    "\(path): ok (team \(team.team.spec.name), \(team.team.spec.members.count) members from "
-                        + "\(team.people.path); \(places.joined(separator: "; ")))")
+                    ("\(path): ok (team \(team.team.spec.name), \(team.team.spec.members.count) members from "
+                        + "\(team.people.path); \(places.joined(separator: "; ")))").escapedForTerminal)
             }
         case .json:
             let report = ValidationReport(

@@ -17,7 +17,7 @@ extension ConnectionOptions {
         let (config, configPath) = try config()
         let (team, diagnostics) = try TeamLoader.load(
             path: path, today: today, profiles: config.facilityTraits, profilesSource: configPath,
-            only: only.isEmpty ? nil : Set(only))
+            only: only.isEmpty ? nil : Set(only), peopleOutside: peopleOutside)
         for warning in diagnostics where warning.severity == .warning { Terminal.warn(warning.description) }
         return team
     }

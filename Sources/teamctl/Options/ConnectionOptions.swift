@@ -27,6 +27,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).")
     var concurrency: Int?
 
+    @Flag(help: "Let a team's 'people:' file lie outside the team manifest's folder (for a team file you trust).")
+    var peopleOutside = false
+
     /// The resolved settings; `manifestFacility` is the `facility:` of the manifest in play, if any.
     func settings(manifestFacility: String? = nil) throws -> ConnectionSettings {
         let environment = ProcessInfo.processInfo.environment

@@ -1,5 +1,7 @@
+import ArgumentParser
 import Foundation
 import Logging
+import TeamSync
 
 #if canImport(Glibc)
     import Glibc
@@ -14,9 +16,10 @@ enum Terminal {
     /// Colour on standard output: only on a terminal, and never when NO_COLOR is set.
     static var useColor: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
-    /// Writes a line to standard error.
+    /// Writes a line to standard error. Its text often quotes a facility or a file, so every control character
+    /// but its line breaks and tabs is written out (see `escapedForTerminalKeepingLines`).
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((text.escapedForTerminalKeepingLines + "\n").utf8))
     }
 
     /// Writes text to a file with mode 0600 (plans and reports may name people), or to standard output for `-`/nil.
@@ -63,9 +66,71 @@ enum Terminal {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level ?? .warning
-            return handler
+            return TerminalSafeLogHandler(base: handler)
         }
     }()
+}
+
+/// Writes log lines to standard error like `StreamLogHandler`, with the message, every metadata value and an
+/// error's text escaped (all control characters but line feeds and tabs written out): log lines often quote
+/// what a facility answered.
+struct TerminalSafeLogHandler: LogHandler {
+    var base: StreamLogHandler
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        var metadata = event.metadata ?? [:]
+        if let error = event.error {
+            metadata["error.message"] = "\(error)"
+            metadata["error.type"] = "\(String(reflecting: type(of: error)))"
+            event.error = nil
+        }
+        event.message = Logger.Message(stringLiteral: event.message.description.escapedForTerminalKeepingLines)
+        event.metadata = metadata.isEmpty ? nil : metadata.mapValues(Self.escaped)
+        var base = self.base
+        base.metadata = base.metadata.mapValues(Self.escaped)
+        base.log(event: event)
+    }
+
+    static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let text): .string(text.escapedForTerminal)
+        case .stringConvertible(let convertible): .string(convertible.description.escapedForTerminal)
+        case .array(let values): .array(values.map(escaped))
+        case .dictionary(let values): .dictionary(values.mapValues(escaped))
+        }
+    }
+}
+
+/// An error whose message is printed with its control characters written out (all but line breaks and tabs): a
+/// facility's error text or a quoted file cannot clear the screen or forge lines. The errors argument-parser
+/// handles itself (exit codes, help, usage errors) pass through as they are.
+struct TerminalSafeError: Error, CustomStringConvertible {
+    let description: String
+
+    static func wrapping(_ error: any Error) -> any Error {
+        switch error {
+        case is ExitCode, is CleanExit, is ValidationError: return error
+        default:
+            let message = (error as? any LocalizedError)?.errorDescription ?? String(describing: error)
+            return TerminalSafeError(description: message.escapedForTerminalKeepingLines)
+        }
+    }
 }
 
 /// A plain error for the CLI to print as `error: ...` and exit 1.

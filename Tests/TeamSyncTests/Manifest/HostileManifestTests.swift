@@ -105,11 +105,14 @@ struct HostileManifestTests {
             ])
     }
 
-    @Test func anEndlessStreamIsReadOnlyUpToTheLimit() throws {
-        // /dev/zero reports size 0 and never ends: only the bounded read stops it.
+    @Test func anEndlessStreamIsRefusedBeforeItIsRead() throws {
+        // /dev/zero reports size 0 and never ends: it is refused as a device, before it is opened.
         guard FileManager.default.fileExists(atPath: "/dev/zero") else { return }
         let (_, diagnostics) = ManifestLoader.validate(paths: ["/dev/zero"], today: Self.today)
-        #expect(diagnostics.map(\.message) == ["the file is larger than 4194304 bytes, the most a manifest may be"])
+        #expect(
+            diagnostics.map(\.message) == [
+                "the file is a character device, not a regular file; teamctl reads only regular files"
+            ])
     }
 
     @Test func manyDuplicateKeysAreReportedUpToTheCap() {

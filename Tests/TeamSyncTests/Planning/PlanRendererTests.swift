@@ -128,7 +128,7 @@ struct PlanRendererTests {
     }
 
     @Test func markdownEscapesTableCells() {
-        #expect(PlanRenderer.escape("a|b<script>") == "a\\|b&lt;script>")
+        #expect(PlanRenderer.escape("a|b<script>") == "a\\|b&lt;script&gt;")
     }
 
     @Test func inSyncPlanSaysSo() {
