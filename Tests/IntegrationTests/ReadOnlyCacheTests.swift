@@ -1,0 +1,126 @@
+import FacilityEmulator
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A cache the user may read but not write (file mode 0444, or a folder of mode 0555): the commands that only read
+/// it work (history, drift, usage, plan --no-refresh), and those that write fail before doing anything with a
+/// message that says the cache is read-only and what to do. Run as an unprivileged user (root ignores modes): this
+/// suite drops to `nobody` with setpriv when it runs as root.
+struct ReadOnlyCacheTests {
+    static let nobody: UInt32 = 65534
+
+    /// A facility, a cache with two snapshots of it, everything handed to `nobody` (when root) and made read-only.
+    static func readOnlyCache(folderToo: Bool) async throws -> TeamctlHarness {
+        let harness = try await TeamctlHarness.examples()
+        for _ in 0..<2 {
+            let refresh = try await harness.run(["refresh", "-f", "team.yaml"])
+            try #require(refresh.status == 0, "\(refresh.output)")
+        }
+        try FileManager.default.createDirectory(atPath: harness.directory + "/home", withIntermediateDirectories: true)
+        if geteuid() == 0 {
+            let enumerator = FileManager.default.enumerator(atPath: harness.directory)
+            chown(harness.directory, nobody, nobody)
+            while let name = enumerator?.nextObject() as? String {
+                chown(harness.directory + "/" + name, nobody, nobody)
+            }
+        }
+        chmod(harness.cachePath, 0o444)
+        if folderToo {
+            chmod(harness.cachePath, 0o644)
+            chmod(harness.directory, 0o555)
+        }
+        return harness
+    }
+
+    static func snapshotCount(_ path: String) throws -> Int {
+        let output = try Self.shell("/usr/bin/sqlite3", [path, "SELECT count(*) FROM snapshot"])
+        return Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    static func shell(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Runs teamctl as the harness would, but as `nobody` when this process is root.
+    static func run(_ harness: TeamctlHarness, _ arguments: [String]) async throws -> TeamctlRun {
+        let process = Process()
+        let binary = try RefreshFixture.teamctlBinary()
+        if geteuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
+        process.environment = harness.environment()
+        process.currentDirectoryURL = URL(fileURLWithPath: harness.directory)
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let (stdout, stderr) = await RefreshFixture.offThePool {
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (stdout, stderr)
+        }
+        return TeamctlRun(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func cleanUp(_ harness: TeamctlHarness) async {
+        chmod(harness.directory, 0o755)
+        await harness.shutdown()
+    }
+
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") || geteuid() != 0),
+        arguments: [false, true])
+    func readingCommandsWorkOnAReadOnlyCacheAndWritingOnesSayWhy(folderToo: Bool) async throws {
+        let harness = try await Self.readOnlyCache(folderToo: folderToo)
+        let snapshots = try Self.snapshotCount(harness.cachePath)
+        let mode = try FileManager.default.attributesOfItem(atPath: harness.cachePath)[.posixPermissions] as? NSNumber
+
+        for arguments in [
+            ["history"], ["drift", "-f", "team.yaml"], ["usage", "--format", "json"],
+            ["plan", "-f", "team.yaml", "--no-refresh", "--today", PlanApplyTests.today],
+        ] {
+            let run = try await Self.run(harness, arguments)
+            #expect(run.status == 0, "\(arguments.joined(separator: " ")): \(run.output)")
+        }
+        let usage = try await Self.run(harness, ["usage", "--format", "json"])
+        #expect((try? JSONSerialization.jsonObject(with: Data(usage.stdout.utf8))) != nil, "\(usage.output)")
+
+        let before = await harness.mutatingRequests().count
+        for arguments in [
+            ["refresh", "-f", "team.yaml"], ["ack", "nersc/m4812/roster/x"],
+            ["apply", "-f", "team.yaml", "--yes", "--today", PlanApplyTests.today],
+        ] {
+            let run = try await Self.run(harness, arguments)
+            #expect(run.status != 0, "\(arguments.joined(separator: " ")): \(run.output)")
+            #expect(run.stderr.contains("read-only"), "\(arguments[0]): \(run.output)")
+            #expect(run.stderr.contains(harness.cachePath), "\(arguments[0]): \(run.output)")
+        }
+        #expect(await harness.mutatingRequests().count == before, "a write reached the facility")
+        #expect(try Self.snapshotCount(harness.cachePath) == snapshots)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: harness.cachePath)[.posixPermissions] as? NSNumber == mode)
+        await Self.cleanUp(harness)
+    }
+}
