@@ -32,7 +32,7 @@ public enum CacheError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "'teamctl refresh' to start a new cache"
         case .readOnly(let path, let reason):
             return "the cache \(path) is read-only here (\(reason)) and this command writes to it; commands that only "
-                + "read it work as they are (history, drift, status, usage --no-refresh, plan --no-refresh). To "
+                + "read it work as they are (history, drift, status, usage, plan --no-refresh). To "
                 + "write, make it writable (chmod u+w \(path) and its folder) or use another --cache"
         case .newerVersion(let path, let unknown, let known):
             return "this cache was written by a newer teamctl (migration \(unknown.joined(separator: ", ")) unknown; "

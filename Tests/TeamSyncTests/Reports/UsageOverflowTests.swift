@@ -130,4 +130,31 @@ struct UsageOverflowTests {
         #expect(report.projects.first?.cpu.projectUsed == nil)
         #expect(report.projects.first?.notes.contains { $0.contains("more than any allocation") } == true)
     }
+
+    /// A plausible use over an allocation so small that the percentage is finite but astronomical (1e306 %): the
+    /// chart, the table and the JSON still render, and the JSON holds only finite numbers.
+    @Test(arguments: [1e-290, 1e-200, 1e-12])
+    func aTinyAllocationGivesNoAstronomicalPercentageAnywhere(given: Double) throws {
+        let start = try UsageHistory.time("2026-11-20")
+        let observations = (0..<3).map { index in
+            UsageObservation(
+                fetchedAt: start + Double(index) * Self.day, facility: "nersc", caller: "amorales",
+                projects: [
+                    .init(
+                        name: "m4812",
+                        cpu: .init(projectGiven: given, projectUsed: 1e14 * Double(index + 1), callerGiven: given),
+                        gpu: .init(projectGiven: 100, projectUsed: 50),
+                        storage: [
+                            StorageUsage(area: .projdir, name: "m4812", bytesGiven: given, bytesUsed: 1e20)
+                        ],
+                        members: [.init(user: "amorales", cpuUsed: 1e14, cpuLimit: given)])
+                ])
+        }
+        let report = UsageReport.build(
+            observations: observations, now: Date(timeIntervalSince1970: start + 3 * Self.day), warnAt: 80)
+        try Self.expectValidJSON(try UsageRenderer.json(report))
+        for format in [UsageFormat.table, .csv, .html] {
+            #expect(!(try UsageRenderer.render(report, as: format, color: false)).isEmpty)
+        }
+    }
 }

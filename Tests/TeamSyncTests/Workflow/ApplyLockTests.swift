@@ -101,6 +101,7 @@ struct ApplyLockTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cache = folder + "/cache.sqlite"
         let opened = try AccountCache(path: cache)
+        try? FileManager.default.removeItem(atPath: cache + ".lock")  // the one opening left
         try FileManager.default.createSymbolicLink(atPath: cache + ".lock", withDestinationPath: folder + "/planted")
         let error = try #require(throws: CacheError.self) { try opened.store(AccountCacheTests().sample()) }
         #expect(error.description.contains("symbolic link"), "\(error)")
