@@ -1,5 +1,6 @@
 import FacilityEmulator
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -122,5 +123,39 @@ struct ReadOnlyCacheTests {
         #expect(
             try FileManager.default.attributesOfItem(atPath: harness.cachePath)[.posixPermissions] as? NSNumber == mode)
         await Self.cleanUp(harness)
+    }
+
+    /// A cache a newer teamctl wrote: the reading commands say so once and work; refresh and apply stop before
+    /// sending anything, naming the cache and the unknown migration; nothing in the file changes.
+    @Test func aNewerTeamctlsCacheIsReadWithAWarningAndNeverWritten() async throws {
+        let harness = try await TeamctlHarness.examples()
+        defer { Task { await harness.shutdown() } }
+        let refresh = try await harness.run(["refresh", "-f", "team.yaml"])
+        try #require(refresh.status == 0, "\(refresh.output)")
+        let database = try DatabaseQueue(path: harness.cachePath)
+        try await database.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-from-the-future')")
+        }
+        try database.close()
+        let snapshots = try Self.snapshotCount(harness.cachePath)
+
+        for arguments in [["history"], ["usage", "--format", "json"], ["drift", "-f", "team.yaml"]] {
+            let run = try await harness.run(arguments)
+            #expect(run.status == 0, "\(arguments[0]): \(run.output)")
+            #expect(run.stderr.contains("warning: the cache \(harness.cachePath) was written by a newer teamctl"))
+            #expect(run.stderr.contains("v9-from-the-future"), "\(arguments[0]): \(run.stderr)")
+        }
+        let before = await harness.mutatingRequests().count
+        for arguments in [
+            ["refresh", "-f", "team.yaml"], ["apply", "-f", "team.yaml", "--yes", "--today", PlanApplyTests.today],
+        ] {
+            let run = try await harness.run(arguments)
+            #expect(run.status != 0, "\(arguments[0]): \(run.output)")
+            for words in ["written by a newer teamctl", "v9-from-the-future", harness.cachePath, "upgrade teamctl"] {
+                #expect(run.stderr.contains(words), "\(arguments[0]): \(run.stderr)")
+            }
+        }
+        #expect(await harness.mutatingRequests().count == before, "a write reached the facility")
+        #expect(try Self.snapshotCount(harness.cachePath) == snapshots)
     }
 }
