@@ -23,7 +23,8 @@ struct WriterLock {
             let code = errno
             if code == ELOOP || code == EMLINK {
                 throw CacheError.cannotOpen(
-                    path: path, reason: "it is a symbolic link, and teamctl keeps only a plain file of its own there; "
+                    path: path,
+                    reason: "it is a symbolic link, and teamctl keeps only a plain file of its own there; "
                         + "move it away, then run again")
             }
             throw CacheError.cannotOpen(path: path, reason: String(cString: strerror(code)))
