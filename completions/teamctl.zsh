@@ -430,7 +430,7 @@ _teamctl_demo() {
         '--seed[The emulator'\''s seed file.]:seed:'
         '--manifest[The team manifest to apply.]:manifest:'
         '--cache[Keep the cache here instead of a temporary folder (it is reused if it exists).]:cache:'
-        '--today[The day to judge membership end dates against, YYYY-MM-DD (default\: today in UTC).]:today:'
+        '--today[The day the demo runs on, YYYY-MM-DD (default\: 2026-11-25, the day the examples describe, so the demo shows the same on any day it is run).]:today:'
         '--multi[Run one team across two facilities instead\: examples/multi/team.yaml on the built-in emulator (NERSC) and a local Slurm accounting stack (frontier), started with '\''scripts/slurm-stack up 24.11'\''.]'
         '--slurm-env[With --multi\: the Slurm stack'\''s stack.env (default\: the first stack up under $TEAMCTL_SLURM_DIR).]:slurm-env:'
         '--page[With --multi\: write the team page here at the end (as '\''teamctl report -f TEAM --out FILE'\'').]:file:'

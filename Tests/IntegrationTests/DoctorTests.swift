@@ -177,4 +177,45 @@ struct DoctorTests {
                 == Substring(problem))
         Self.expectNoSecret(run)
     }
+
+    /// A key path that is no key file gets the advice for what it is, in one FAIL line: a folder (the file inside
+    /// it), `/dev/zero` (not a regular file, never read: doctor ends at once), a link to nothing (where it points).
+    /// Never "chmod 600" of a folder or a device, never a hunt under ~/.superfacility for a path that exists.
+    @Test(.timeLimit(.minutes(2)), arguments: ["folder", "/dev/zero", "dangling"])
+    func aKeyPathThatIsNoKeyFileGetsAdviceForWhatItIs(kind: String) async throws {
+        let harness = try await Self.facility()
+        defer { Task { await harness.shutdown() } }
+        let path: String
+        let says: [String]
+        switch kind {
+        case "folder":
+            path = harness.path("keys")
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            _ = try Self.writeKey(harness, mode: 0o600)
+            try FileManager.default.moveItem(atPath: harness.path("sfapi-key.pem"), toPath: path + "/sfapi-key.pem")
+            says = ["is a directory", "inside it"]
+        case "dangling":
+            path = harness.path("key-link.pem")
+            try FileManager.default.createSymbolicLink(
+                atPath: path, withDestinationPath: harness.path("renamed/sfapi-key.pem"))
+            says = ["points to \(harness.path("renamed/sfapi-key.pem"))", "does not exist"]
+        default:
+            path = kind
+            says = ["not a regular file", "character device"]
+        }
+        let run = try await harness.run(
+            Self.doctor,
+            environment: [
+                "TEAMCTL_ACCESS_TOKEN": "", "TEAMCTL_KEY": path,
+                "TEAMCTL_API_URL": harness.server.apiBaseURL.absoluteString,
+                "TEAMCTL_TOKEN_URL": harness.server.tokenURL.absoluteString,
+            ])
+        #expect(run.status == 1, "\(run.output)")
+        let keyLine = try #require(Self.lines(run)["key"]?.first, "\(run.output)")
+        #expect(keyLine.hasPrefix("FAIL"), "\(keyLine)")
+        #expect(keyLine.contains(path), "\(keyLine)")
+        for words in says { #expect(keyLine.contains(words), "\(keyLine)") }
+        #expect(!keyLine.contains("chmod") && !keyLine.contains("looked for"), "\(keyLine)")
+        Self.expectNoSecret(run)
+    }
 }

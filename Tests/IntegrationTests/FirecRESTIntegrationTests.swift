@@ -203,6 +203,35 @@ struct FirecRESTIntegrationTests {
         }
     }
 
+    /// CSCS manages projects at portal.cscs.ch since 1 April 2026 (account.cscs.ch is the older tool), with the roles
+    /// Project administrator (PI), Project manager (deputy PI) and Project member: the stock example's plan says so,
+    /// in text, JSON and Markdown alike.
+    @Test func theExamplesPlanPointsAtPortalCSCSWithItsRoleNames() async throws {
+        try await Self.withSetup { setup in
+            let manifest = setup.directory + "/cscs-team.yaml"
+            try FileManager.default.copyItem(
+                atPath: TeamctlHarness.repoPath("examples/cscs/team.yaml"), toPath: manifest)
+            let out = setup.directory + "/plan.json"
+            let text = try await setup.teamctl(["plan", "-f", manifest, "--out", out])
+            #expect(text.status == 0, "\(text.stderr)")
+            let markdown = try await setup.teamctl(["plan", "-f", manifest, "--format", "markdown"])
+            #expect(markdown.status == 0, "\(markdown.stderr)")
+            for output in [text.stdout, markdown.stdout] {
+                #expect(output.contains("https://portal.cscs.ch"), "\(output)")
+                #expect(!output.contains("account.cscs.ch"), "\(output)")
+                #expect(!output.contains("Deputy PI"), "\(output)")
+            }
+            let plan = try TeamSync.Plan.load(from: Data(contentsOf: URL(fileURLWithPath: out)))
+            #expect(!plan.manualItems.isEmpty)
+            #expect(plan.manualItems.allSatisfy { $0.where.contains("https://portal.cscs.ch") }, "\(plan.manualItems)")
+            let roles = Dictionary(
+                plan.manualItems.filter { $0.aspect == .roles }.map { ($0.subject, $0.action) },
+                uniquingKeysWith: { $1 })
+            #expect(roles["amorales"]?.contains("Project administrator") == true, "\(roles)")
+            #expect(roles["bchen"]?.contains("Project manager") == true, "\(roles)")
+        }
+    }
+
     // MARK: The status gate
 
     @Test func anUnhealthySystemStopsApplyWithAMessageNamingItAndNothingIsWritten() async throws {

@@ -7,22 +7,57 @@ import GRDB
 ///
 /// WAL journal, versioned migrations, file mode 0600, and a cross-process writer lock so two teamctl
 /// processes never interleave writes. Secrets are never stored.
+///
+/// A cache this process may not write (the file or its folder is read-only to it) or must not write (a newer teamctl
+/// wrote migrations this one does not know) is opened read-only: commands that only read it work, and every write
+/// (``store(_:lockTimeout:)``, the writer lock, the apply lock, the journal) is refused with ``writeRefusal``.
 public final class AccountCache: Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     private let lock: WriterLock
 
-    /// The database, so other parts of teamctl (the apply journal) can add their own tables and migrations.
+    /// Why this cache is open for reading only (``CacheError/readOnly(path:reason:)`` or
+    /// ``CacheError/newerVersion(path:unknown:newestKnown:)``); nil when it may be written.
+    public let writeRefusal: CacheError?
+
+    /// What a command should tell its user on opening this cache: that a newer teamctl wrote it and it is only read;
+    /// nil for an ordinary cache (a read-only file needs no word until something tries to write).
+    public var warning: String? {
+        guard case .newerVersion(let path, let unknown, let known)? = writeRefusal else { return nil }
+        return "the cache \(path) was written by a newer teamctl (migration \(unknown.joined(separator: ", ")) "
+            + "unknown; this teamctl knows up to \(known)): reading it as this version can, writing nothing; "
+            + "upgrade teamctl, or use another --cache"
+    }
+
+    /// The database, so other parts of teamctl (the apply journal) can add their own tables and migrations. A cache
+    /// opened read-only refuses writes through it too (SQLite's own read-only mode).
     public var dbWriter: any DatabaseWriter { pool }
 
     /// How long ``store(_:)`` waits for another process's write, in seconds.
     public static let defaultLockTimeout: Double = 10
 
-    /// Opens (creating if needed) the cache at `path` and runs the migrations.
+    /// Opens (creating if needed) the cache at `path` and runs the migrations; a cache it may not or must not write
+    /// is opened read-only instead (see ``writeRefusal``).
     public init(path: String) throws {
         self.path = path
         self.lock = WriterLock(path: path + ".lock")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.defaultLockTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "teamctl-cache"
+        configuration.prepareDatabase { db in
+            // Storing a snapshot inserts each group's members in one statement, which needs a statement
+            // journal; SQLite spills those over 64 KB to a temporary file (15,000 small writes on L).
+            // In memory they cost nothing of the sort.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        if let refusal = Self.writeRefusal(path: path) {
+            writeRefusal = refusal
+            pool = try Self.openReadOnly(path: path, configuration: configuration, refusal: refusal)
+            return
+        }
+        writeRefusal = nil
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -44,31 +79,28 @@ public final class AccountCache: Sendable {
         } catch {
             throw CacheError.cannotOpen(path: path, reason: error.localizedDescription)
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.defaultLockTimeout)
-        configuration.foreignKeysEnabled = true
-        configuration.label = "teamctl-cache"
-        configuration.prepareDatabase { db in
-            // Storing a snapshot inserts each group's members in one statement, which needs a statement
-            // journal; SQLite spills those over 64 KB to a temporary file (15,000 small writes on L).
-            // In memory they cost nothing of the sort.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-        }
         do {
             // Opening turns a new file into a WAL database, which needs SQLite's exclusive lock and fails
             // at once (no busy wait) when a second process opens the same new file: take the writer lock
             // until the file is in WAL mode.
+            let opened: DatabasePool
             if Self.isInWALMode(path: path) {
-                pool = try DatabasePool(path: path, configuration: configuration)
+                opened = try DatabasePool(path: path, configuration: configuration)
             } else {
-                pool = try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
+                opened = try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
                     try DatabasePool(path: path, configuration: configuration)
                 }
             }
+            pool = opened
             // Migrating writes, so it takes the writer lock; an up-to-date cache opens without waiting.
             if try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
                 try lock.withLock(timeout: Self.defaultLockTimeout, cachePath: path) {
-                    try Self.migrator.migrate(pool)
+                    // A newer teamctl may have migrated it between the check above and this lock: never run older
+                    // migrations over a schema this version does not know.
+                    if let unknown = try? opened.read({ try Self.unknownMigrations($0) }), !unknown.isEmpty {
+                        throw Self.newerVersion(path: path, unknown: unknown)
+                    }
+                    try Self.migrator.migrate(opened)
                 }
             }
         } catch let error as CacheError {
@@ -76,6 +108,110 @@ public final class AccountCache: Sendable {
         } catch {
             throw CacheError.cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    /// Why teamctl may not or must not write the cache at `path`: the file or its folder is not writable by this
+    /// process, or a newer teamctl recorded migrations this one does not know. Nil when it may be written (or does
+    /// not exist yet). The apply lock asks this before an apply takes it.
+    public static func writeRefusal(path: String) -> CacheError? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        if access(path, W_OK) != 0 {
+            let reason =
+                errno == EROFS
+                ? "it is on a read-only file system"
+                : "the file is not writable by you (mode \(Self.mode(of: path)))"
+            return .readOnly(path: path, reason: reason)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if access(folder.isEmpty ? "." : folder, W_OK | X_OK) != 0 {
+            let reason =
+                errno == EROFS
+                ? "it is on a read-only file system"
+                : "its folder \(folder.isEmpty ? "." : folder) is not writable by you (SQLite keeps the cache's "
+                    + "-wal, -shm and lock files there)"
+            return .readOnly(path: path, reason: reason)
+        }
+        if let unknown = try? Self.inspect(path: path, { try Self.unknownMigrations($0) }), !unknown.isEmpty {
+            return newerVersion(path: path, unknown: unknown)
+        }
+        return nil
+    }
+
+    /// The refusal for a cache with migrations this teamctl does not know.
+    static func newerVersion(path: String, unknown: [String]) -> CacheError {
+        .newerVersion(path: path, unknown: unknown, newestKnown: migrator.migrations.last ?? "none")
+    }
+
+    /// The migrations recorded in the database that this teamctl does not know, sorted.
+    static func unknownMigrations(_ db: Database) throws -> [String] {
+        let known = Set(migrator.migrations)
+        return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+    }
+
+    /// Runs `body` on a short-lived read-only connection to `path`.
+    private static func inspect<T>(path: String, _ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(defaultLockTimeout)
+        return try openReadOnly(path: path, configuration: configuration).read(body)
+    }
+
+    /// Opens the cache for reading only, and checks this teamctl can read its schema.
+    private static func openReadOnly(
+        path: String, configuration: Configuration, refusal: CacheError
+    ) throws -> DatabaseQueue {
+        var configuration = configuration
+        configuration.readonly = true
+        let queue: DatabaseQueue
+        let complete: Bool
+        do {
+            queue = try openReadOnly(path: path, configuration: configuration)
+            complete = try queue.read { db in
+                try migrator.hasCompletedMigrations(db) || !unknownMigrations(db).isEmpty
+            }
+        } catch {
+            throw CacheError.cannotOpen(path: path, reason: "cannot read it (\(refusal.reason)): \(error)")
+        }
+        guard complete else {
+            // Written by an older teamctl: its schema must be migrated first, which writes.
+            throw CacheError.readOnly(
+                path: path,
+                reason: "\(refusal.reason), and it was written by an older teamctl: it must be upgraded once, "
+                    + "which needs write access")
+        }
+        return queue
+    }
+
+    /// A read-only connection; a WAL database in a folder no one may write to has no `-shm` file for readers to
+    /// share, so it is read as immutable then (SQLite's `immutable=1`; only when there is no `-wal` to miss).
+    private static func openReadOnly(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch {
+            guard !FileManager.default.fileExists(atPath: path + "-wal") else { throw error }
+            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+            let queue = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        }
+    }
+
+    /// The file's permission bits in octal, e.g. `0444`.
+    private static func mode(of path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "?" }
+        let octal = String(info.st_mode & 0o7777, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - octal.count)) + octal
+    }
+
+    /// Throws ``writeRefusal`` when there is one: for commands about to write through ``dbWriter`` themselves.
+    public func requireWritable() throws {
+        if let writeRefusal { throw writeRefusal }
     }
 
     /// Whether the SQLite file at `path` is already a WAL database (its header's format bytes are 2).
@@ -98,10 +234,12 @@ public final class AccountCache: Sendable {
         return (dataHome as NSString).appendingPathComponent("teamctl/cache.sqlite")
     }
 
-    /// Runs `body` holding the cross-process writer lock, waiting up to `timeout` seconds for it.
+    /// Runs `body` holding the cross-process writer lock, waiting up to `timeout` seconds for it; throws
+    /// ``writeRefusal`` at once for a cache open for reading only.
     public func withWriterLock<T>(timeout: Double = AccountCache.defaultLockTimeout, _ body: () throws -> T) throws -> T
     {
-        try lock.withLock(timeout: timeout, cachePath: path, body)
+        try requireWritable()
+        return try lock.withLock(timeout: timeout, cachePath: path, body)
     }
 
     /// Stores a snapshot in one transaction, holding the writer lock; returns it canonicalized and with

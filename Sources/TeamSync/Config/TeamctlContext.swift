@@ -19,12 +19,12 @@ public struct TeamctlContext: Sendable {
     /// (slurmrestd's version) holds for the whole run.
     public let provider: any FacilityProvider
 
-    /// Builds the live context. Credentials: `TEAMCTL_ACCESS_TOKEN`, else a client key (file given, or
+    /// Builds the live context (`now`: the time refreshes stamp their snapshots with). Credentials: `TEAMCTL_ACCESS_TOKEN`, else a client key (file given, or
     /// looked up in `~/.superfacility/` as the Python client does). Missing credentials are not an error
     /// here; ``requireCredentials()`` reports them.
     public init(
         settings: ConnectionSettings, transport: (any HTTPTransport)? = nil, retry: RetryPolicy = .default,
-        home: String = KeyFile.homeDirectory(), dryRun: Bool = false
+        home: String = KeyFile.homeDirectory(), dryRun: Bool = false, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.settings = settings
         self.dryRun = dryRun
@@ -59,7 +59,7 @@ public struct TeamctlContext: Sendable {
         }
         self.credentialsProblem = problem
         self.provider = ProviderFactory.provider(
-            settings: settings, client: client, transport: transport, dryRun: dryRun)
+            settings: settings, client: client, transport: transport, dryRun: dryRun, now: now)
     }
 
     /// Throws the reason there are no credentials, if there are none.

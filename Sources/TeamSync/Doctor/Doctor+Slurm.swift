@@ -36,17 +36,19 @@ extension Doctor {
     func slurmCredentials(_ slurm: SlurmSettings) -> DoctorCheck {
         if slurm.url != nil {
             if let file = slurm.tokenFile {
-                var info = stat()
-                guard stat(file, &info) == 0 else {
+                switch SecretFile.check(file) {
+                case nil: break
+                case .missing?:
                     return DoctorCheck(
                         "token", .failed,
                         "no token file at \(file): write one with 'scontrol token > \(file)' and 'chmod 600 \(file)'")
-                }
-                let mode = info.st_mode & 0o777
-                guard mode & 0o077 == 0 else {
+                case let problem?:
                     return DoctorCheck(
                         "token", .failed,
-                        "the token file \(file) has mode \(String(mode, radix: 8)); run 'chmod 600 \(file)'")
+                        SecretFile.advice(
+                            for: problem, what: "the token file", path: file,
+                            expected: "the token file ('token_file:' in the profile, e.g. written by 'scontrol token')")
+                    )
                 }
                 return DoctorCheck("token", .ok, "\(file): mode 600 (token not shown)")
             }

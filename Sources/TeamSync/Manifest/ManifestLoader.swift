@@ -36,7 +36,10 @@ public enum ManifestLoader {
         }
         var diagnostics: [Diagnostic] = []
         var manifests: [LoadedManifest] = []
-        var projects: [String: String] = [:]  // project -> the first file that governs it
+        // A project is one facility's: the same name at two facilities is two projects (NERSC's Slurm accounts are
+        // named like its projects). A file without `facility:` is planned at whichever facility the run picks (a
+        // profile, or the facility the other manifests name), so it clashes with a file of that project anywhere.
+        var projects: [String: [(facility: String?, file: String)]] = [:]  // project -> the files governing it
         for item in order {
             let index: Int
             switch item {
@@ -49,14 +52,28 @@ public enum ManifestLoader {
             diagnostics += fileDiagnostics
             guard let loaded else { continue }
             let project = loaded.manifest.project
-            if let other = projects[project] {
+            let facility = loaded.manifest.facility
+            if let other = projects[project, default: []].first(where: {
+                $0.facility == nil || facility == nil || $0.facility == facility
+            }) {
                 let (line, column) = loaded.locationOfProject
+                let place = (facility ?? other.facility).map { " at facility '\($0)'" } ?? ""
+                let hint: String
+                switch (facility, other.facility) {
+                case (nil, nil): hint = "a project appears in one file only; merge \(file) into \(other.file)"
+                case (let mine?, let theirs?) where mine == theirs:
+                    hint = "a project appears in one file per facility; merge \(file) into \(other.file)"
+                default:
+                    hint =
+                        "a file without 'facility:' is planned at whichever facility the run picks; merge \(file) "
+                        + "into \(other.file), or give each file the 'facility:' it governs"
+                }
                 diagnostics.append(
                     .error(
-                        "project '\(project)' is also governed by \(other)", file: file, line: line,
-                        column: column, hint: "a project appears in one file only; merge \(file) into \(other)"))
+                        "project '\(project)'\(place) is also governed by \(other.file)", file: file, line: line,
+                        column: column, hint: hint))
             } else {
-                projects[project] = file
+                projects[project, default: []].append((facility, file))
                 manifests.append(loaded)
             }
         }

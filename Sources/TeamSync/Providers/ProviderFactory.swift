@@ -7,7 +7,8 @@ public enum ProviderFactory {
     /// The provider for a profile's settings: `provider: slurm` profiles are Slurm accounting; profiles without a
     /// `provider:` key are SFAPI, as before.
     public static func provider(
-        settings: ConnectionSettings, client: SFAPIClient, transport: any HTTPTransport, dryRun: Bool
+        settings: ConnectionSettings, client: SFAPIClient, transport: any HTTPTransport, dryRun: Bool,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> any FacilityProvider {
         if let slurm = settings.slurm {
             return SlurmProvider(facility: settings.profile, settings: slurm, transport: transport, dryRun: dryRun)
@@ -15,7 +16,9 @@ public enum ProviderFactory {
         if let firecrest = settings.firecrest {
             return FirecRESTProvider(facility: settings.profile, settings: firecrest, transport: transport)
         }
-        return SFAPIProvider(client: client, facility: settings.profile)
+        var sfapi = SFAPIProvider(client: client, facility: settings.profile)
+        sfapi.now = now
+        return sfapi
     }
 
     /// What the facility of a profile's back end holds (`provider:` as the config file spells it). Slurm

@@ -30,13 +30,17 @@ extension TeamUsageReport {
         var rows: [String: PersonUsage] = [:]
         for resolved in team.facilities.sorted(by: { $0.name < $1.name }) {
             let project = resolved.manifest.manifest.project
-            let history = (histories[resolved.name] ?? []).filter {
+            let raw = (histories[resolved.name] ?? []).filter {
                 (0...UsageReport.latestPlausibleTime).contains($0.fetchedAt)
             }
             .enumerated().sorted { ($0.element.fetchedAt, $0.offset) < ($1.element.fetchedAt, $1.offset) }
             .map(\.element)
+            // Each person's figures as the facility's own report takes them: implausible ones left out (that report
+            // notes them).
+            var ignored: [String: [String]] = [:]
+            let history = raw.map { UsageReport.plausible($0, notes: &ignored) }
             let report = UsageReport.build(
-                observations: history, projects: [project], since: since, now: now, allocationYear: allocationYear,
+                observations: raw, projects: [project], since: since, now: now, allocationYear: allocationYear,
                 warnAt: warnAt, windowDays: windowDays, warnOnAverage: warnOnAverage)
             let figures = PersonFigureHistory(history: history, project: project)
             var facilityNotes = notes[resolved.name] ?? []

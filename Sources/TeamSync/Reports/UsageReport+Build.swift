@@ -22,17 +22,20 @@ extension UsageReport {
         allocationYear: AllocationYear = .january, warnAt: Double? = nil,
         windowDays: Int = BurnEstimate.defaultWindowDays, warnOnAverage: Bool = false
     ) -> UsageReport {
-        // A snapshot whose time is not a real date (corrupt cache) cannot be placed; leave it out.
+        // A snapshot whose time is not a real date (corrupt cache) cannot be placed; leave it out. A figure no
+        // facility can truthfully give (not finite, larger than any allocation) is left out, with a note.
+        var leftOut: [String: [String]] = [:]
         let history = snapshots.enumerated()
             .filter { (0...latestPlausibleTime).contains($0.element.fetchedAt) }
             .sorted { ($0.element.fetchedAt, $0.offset) < ($1.element.fetchedAt, $1.offset) }
-            .map(\.element)
+            .map { plausible($0.element, notes: &leftOut) }
         let period = allocationYear.period(containing: CalendarDay(utcDayOf: now))
         let known = Set(history.flatMap { $0.projects.map(\.name) })
         let asked = Set(projects)
         let selected = projects.isEmpty ? known : known.intersection(asked)
         let windowDays = max(1, windowDays)
-        let context = Context(history: history, period: period, since: since, windowDays: windowDays, now: now)
+        let context = Context(
+            history: history, period: period, since: since, windowDays: windowDays, now: now, leftOut: leftOut)
 
         let usages = selected.sorted().compactMap { context.projectUsage(named: $0) }
         return UsageReport(
@@ -65,6 +68,8 @@ extension UsageReport {
         var since: CalendarDay?
         var windowDays: Int
         var now: Date
+        /// Per project, the figures left out as implausible.
+        var leftOut: [String: [String]]
 
         func projectUsage(named name: String) -> ProjectUsage? {
             let sightings: [(time: Date, stats: UsageObservation.Project)] = history.compactMap { snapshot in
@@ -73,7 +78,7 @@ extension UsageReport {
             }
             guard let newestSighting = sightings.last, let newest = history.last else { return nil }
             let (asOf, latest) = (newestSighting.time, newestSighting.stats)
-            var notes: [String] = []
+            var notes: [String] = leftOut[name] ?? []
             let inLatest = newest.projects.contains { $0.name == name }
             if !inLatest {
                 notes.append(
@@ -229,10 +234,12 @@ extension UsageReport {
     }
 }
 
-/// `part` as a fraction of `whole`; nil when either is missing or `whole` is not positive.
+/// `part` as a fraction of `whole`; nil when either is missing, `whole` is not positive, or the quotient is not a
+/// finite number (a tiny `whole` can make it overflow).
 func reportFraction(_ part: Double?, of whole: Double?) -> Double? {
     guard let part, let whole, whole > 0, part.isFinite, whole.isFinite else { return nil }
-    return part / whole
+    let fraction = part / whole
+    return fraction.isFinite && (fraction * 100).isFinite ? fraction : nil
 }
 
 /// `part` as a percentage of `whole`; nil when either is missing or `whole` is not positive.

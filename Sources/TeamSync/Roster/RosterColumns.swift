@@ -32,6 +32,24 @@ public struct RosterColumns: Sendable, Hashable, Codable {
             accounts: accounts.merging(other.accounts) { _, new in new })
     }
 
+    /// This mapping with what it leaves out taken from `guess`: naming one column (say `--account-column`) does not
+    /// stop the others being guessed. A guessed column that this mapping already reads for something else is left
+    /// out, so one column never stands for two things.
+    public func filled(from guess: RosterColumns) -> RosterColumns {
+        let taken = Set(
+            ([id, name, email] + accounts.values.map(Optional.some)).compactMap { $0 }.map(Self.normalized))
+        func free(_ column: String?) -> String? {
+            column.flatMap { taken.contains(Self.normalized($0)) ? nil : $0 }
+        }
+        var filled = RosterColumns(
+            id: id ?? free(guess.id), name: name ?? free(guess.name), email: email ?? free(guess.email),
+            accounts: accounts)
+        for (facility, column) in guess.accounts where filled.accounts[facility] == nil {
+            filled.accounts[facility] = free(column)
+        }
+        return filled
+    }
+
     /// Guesses the columns from the header's names, ignoring case: `id` or `person`; `name` or `full name`;
     /// `email` or `e-mail`; and for each facility F, `F`, `F username`, `F user` or `F_username`.
     public static func guess(header: [String], facilities: [String]) -> RosterColumns {

@@ -14,7 +14,7 @@ public struct RosterComparison: Sendable {
     public var peopleFile: String
     /// The list, as named.
     public var csvFile: String
-    /// The columns used: those given, or those guessed from the header.
+    /// The columns used: those given, and the others guessed from the header.
     public var columns: RosterColumns
     /// The team's facility names, in the order the manifest lists them.
     public var facilities: [String]
@@ -28,8 +28,8 @@ public struct RosterComparison: Sendable {
 
     /// Reads the files and compares them.
     ///
-    /// - Parameter columns: the columns to read; nil or empty to guess them from the header and the team's
-    ///   facilities.
+    /// - Parameter columns: the columns to read; any it leaves out (all, when nil or empty) are guessed from the
+    ///   header and the team's facilities.
     /// - Throws: `RosterError` naming the file and line of anything unreadable or of the wrong shape.
     public static func load(
         teamFile: String, csvFile: String, columns given: RosterColumns?, today: CalendarDay
@@ -48,6 +48,7 @@ public struct RosterComparison: Sendable {
         let peopleText = try RosterYAML.readText(peopleFile)
         let people = try RosterPeopleFile.parse(peopleText, file: peopleFile)
         let table = try CSVTable.read(csvFile)
+        let guessed = RosterColumns.guess(header: table.header, facilities: team.facilities)
         let columns: RosterColumns
         if let given, !given.isEmpty {
             let unknown = given.accounts.keys.filter { !team.facilities.contains($0) }.sorted()
@@ -58,9 +59,9 @@ public struct RosterComparison: Sendable {
                         + "which the team does not have",
                     hint: "the team's facilities are \(team.facilities.joined(separator: ", "))")
             }
-            columns = given
+            columns = given.filled(from: guessed)
         } else {
-            columns = RosterColumns.guess(header: table.header, facilities: team.facilities)
+            columns = guessed
         }
         let entries = try columns.entries(of: table, file: csvFile)
         return RosterComparison(
@@ -105,25 +106,73 @@ public struct RosterComparison: Sendable {
         return output.report
     }
 
-    /// Replaces a file's contents atomically: a temporary file beside it with the same mode, renamed over it.
-    static func replace(_ path: String, with text: String) throws(RosterError) {
+    /// Replaces a file's contents atomically and durably: a temporary file beside it, created by `open(2)` with mode
+    /// 0600 and `O_EXCL` (so the new text is never readable under the umask's mode, often 0644, not even for an
+    /// instant), written in full and synced, given the replaced file's own mode (and owner, where allowed; a file of
+    /// 0600 stays 0600, one the team already shares keeps its mode), renamed over it, then the folder synced so the
+    /// rename survives a crash.
+    ///
+    /// - Parameters:
+    ///   - created: called with the temporary file's path as soon as it exists (tests look at its mode then).
+    ///   - beforeRename: called with the temporary file's path once it is complete and synced.
+    static func replace(
+        _ path: String, with text: String, created: (String) -> Void = { _ in },
+        beforeRename: (String) -> Void = { _ in }
+    ) throws(RosterError) {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        let attributes = try? FileManager.default.attributesOfItem(atPath: target.path)
-        let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).roster-\(getpid()).tmp")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
-        else {
+        var original = stat()
+        let known = stat(target.path, &original) == 0
+        let folder = target.deletingLastPathComponent().path
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 where fd < 0 {
+            temporary =
+                folder + "/.\(target.lastPathComponent).roster-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0, errno != EEXIST { break }
+        }
+        guard fd >= 0 else {
             throw RosterError(
-                file: path, message: "cannot write a temporary file beside it",
+                file: path, message: "cannot write a temporary file beside it (\(String(cString: strerror(errno))))",
                 hint: "check that its folder is writable and the disk is not full")
         }
-        guard rename(temporary.path, target.path) == 0 else {
+        created(temporary)
+        func fail(_ message: String) -> RosterError {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
+            close(fd)
+            unlink(temporary)
+            return RosterError(
+                file: path, message: "\(message): \(reason); the file was left as it was",
+                hint: "check that its folder is writable and the disk is not full")
+        }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw fail("cannot write the new text") }
+            written += count
+        }
+        if known {
+            // The owner first: a chown clears set-id bits, and the mode below is the original's.
+            _ = fchown(fd, original.st_uid, original.st_gid)
+            guard fchmod(fd, original.st_mode & 0o777) == 0 else { throw fail("cannot give the new file its mode") }
+        }
+        guard fsync(fd) == 0 else { throw fail("cannot write the new text to disk") }
+        beforeRename(temporary)
+        guard close(fd) == 0 else {
+            unlink(temporary)
+            throw RosterError(file: path, message: "cannot write the new text: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
             throw RosterError(file: path, message: "cannot replace the file: \(reason)")
+        }
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            _ = fsync(directory)
+            close(directory)
         }
     }
 }

@@ -32,7 +32,7 @@ package enum RosterWriter {
     }
 
     /// Applies the diff: newcomers unknown to the people file get an entry there; every newcomer not ended becomes a
-    /// member; members missing from the list (unless protected) end the day before `today`; differing emails and
+    /// member at the facilities they have a username at (`facilities` is the team's list; none: not added); members missing from the list (unless protected) end the day before `today`; differing emails and
     /// usernames are set to the list's.
     package static func apply(
         _ diff: RosterDiff, people: String, peopleFile: String, team: String, teamFile: String, today: CalendarDay,
@@ -94,9 +94,31 @@ package enum RosterWriter {
                         + "(move or remove their 'until' in \(teamFile) or \(peopleFile))")
                 continue
             }
+            // A member is on every facility unless their entry narrows it: one without a username at a facility is
+            // a member only where they have one (as 'facilities: [...]'), and one with none is not added at all.
+            let without = facilities.filter { (newcomer.person.accounts[$0] ?? "").isEmpty }
+            guard without.count < facilities.count || facilities.isEmpty else {
+                leftAlone.append(
+                    "\(label(newcomer.person)) has no username at any of the team's facilities "
+                        + "(\(facilities.joined(separator: ", "))): not added as a member; add their usernames "
+                        + "under 'accounts:' in \(peopleFile), then run again")
+                continue
+            }
             let members = try membersMapping(in: teamEditor, file: teamFile)
-            try teamEditor.append(["\(newcomer.person.id): {}"], toBlockMapping: members.value)
-            written.append(RosterWrite(file: teamFile, change: "added member \(newcomer.person.id)"))
+            if without.isEmpty {
+                try teamEditor.append(["\(newcomer.person.id): {}"], toBlockMapping: members.value)
+                written.append(RosterWrite(file: teamFile, change: "added member \(newcomer.person.id)"))
+            } else {
+                let at = facilities.filter { !without.contains($0) }
+                try teamEditor.append(
+                    ["\(newcomer.person.id): {facilities: [\(at.map(RosterYAML.quoted).joined(separator: ", "))]}"],
+                    toBlockMapping: members.value)
+                written.append(
+                    RosterWrite(
+                        file: teamFile,
+                        change: "added member \(newcomer.person.id) at \(at.joined(separator: ", ")) only "
+                            + "(no username at \(without.joined(separator: ", ")))"))
+            }
         }
 
         // Both texts must still be what they were meant to be: one YAML document of the expected shape.

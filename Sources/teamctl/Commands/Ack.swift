@@ -23,6 +23,7 @@ struct AckCommand: AsyncParsableCommand {
     func run() async throws {
         _ = Terminal.loggingBootstrapped
         let cache = try AccountCache(path: try connection.settings().cachePath)
+        try cache.requireWritable()
         try await SQLiteApplyJournal(dbWriter: cache.dbWriter).acknowledge(itemIDs: items, note: note)
         print("acknowledged \(items.count) manual item(s)")
     }

@@ -32,7 +32,8 @@ extension DemoCommand {
             throw CLIError("\(path) not found: run 'teamctl demo --multi' from the repository root")
         }
         let stack = try SlurmStackEnvironment.find(explicit: slurmEnv)
-        let day = today ?? CalendarDay.today(at: Date())
+        // Membership is judged on the demo's day, as in the single-facility demo; the Slurm daemons keep real time.
+        let day = today ?? Self.exampleDay
 
         // The team and people file go to a temporary folder with frontier's account renamed for this run, so every
         // run starts from the seed's drift whatever earlier runs left in the stack.

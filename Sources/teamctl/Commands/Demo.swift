@@ -25,7 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Keep the cache here instead of a temporary folder (it is reused if it exists).")
     var cache: String?
 
-    @Option(help: "The day to judge membership end dates against, YYYY-MM-DD (default: today in UTC).")
+    @Option(
+        help: """
+            The day the demo runs on, YYYY-MM-DD (default: \(DemoCommand.exampleDay), the day the examples describe, \
+            so the demo shows the same on any day it is run).
+            """)
     var today: CalendarDay?
 
     @Flag(
@@ -43,6 +47,17 @@ struct DemoCommand: AsyncParsableCommand {
             "With --multi: write the team page here at the end (as 'teamctl report -f TEAM --out FILE').",
             valueName: "file"))
     var page: String?
+
+    /// The day the examples describe: examples/facility.yaml is the facility as it stands that day, and the end dates
+    /// in the example teams are set around it. The demo runs on its own clock, starting at noon UTC that day (or on
+    /// `--today`), and never reads the real date, so its output does not change as the calendar moves.
+    static let exampleDay = CalendarDay(year: 2026, month: 11, day: 25)!
+
+    /// Noon UTC on the demo's day: the time every snapshot, plan and report of the demo is made at (the simulated
+    /// week of use moves forward from it).
+    static func clock(on day: CalendarDay) -> Date {
+        Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 + 12 * 3_600)
+    }
 
     func run() async throws {
         var demo = self
@@ -77,7 +92,8 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIError(
                 "\(path) not found: run 'teamctl demo' from the repository root, or pass --seed and --manifest")
         }
-        let day = today ?? CalendarDay.today(at: Date())
+        let day = today ?? Self.exampleDay
+        let now = Self.clock(on: day)
 
         step(1, "teamctl validate \(manifest)")
         let (loaded, diagnostics) = ManifestLoader.validate(paths: [manifest], today: day)
@@ -89,7 +105,7 @@ struct DemoCommand: AsyncParsableCommand {
             "\(manifest): ok (\(loaded[0].manifest.members.count) members, \(loaded[0].manifest.groups.count) groups)")
 
         let facilitySeed = try EmulatorSeed.load(path: seed)
-        let server = try await EmulatorServer.start(seed: facilitySeed)
+        let server = try await EmulatorServer.start(seed: facilitySeed, now: { now })
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("teamctl-demo-\(getpid())")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let cachePath: String
@@ -101,7 +117,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         do {
             try await runFlow(
-                server: server, seed: facilitySeed, manifests: loaded, cachePath: cachePath, day: day, step: step)
+                server: server, seed: facilitySeed, manifests: loaded, cachePath: cachePath, day: day, now: now,
+                step: step)
         } catch {
             await server.shutdown()
             throw error
@@ -111,7 +128,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func runFlow(
         server: EmulatorServer, seed facilitySeed: EmulatorSeed, manifests: [LoadedManifest], cachePath: String,
-        day: CalendarDay, step: (Int, String) -> Void
+        day: CalendarDay, now: Date, step: (Int, String) -> Void
     ) async throws {
         let project = manifests[0].manifest.project
         let pi = manifests[0].manifest.members.filter { $0.value.role == .pi }.keys.sorted().first
@@ -124,17 +141,21 @@ struct DemoCommand: AsyncParsableCommand {
         let settings = ConnectionSettings(
             profile: manifests[0].manifest.facility ?? "nersc", apiURL: server.apiBaseURL, tokenURL: server.tokenURL,
             cachePath: cachePath, concurrency: 8, accessToken: token)
-        let context = TeamctlContext(settings: settings)
+        let context = TeamctlContext(settings: settings, now: { now })
         let workflow = TeamWorkflow(
-            context: context, cache: try AccountCache(path: cachePath), toolVersion: TeamCtlVersion.current)
+            context: context, cache: try AccountCache(path: cachePath), toolVersion: TeamCtlVersion.current,
+            now: { now })
 
         step(2, "teamctl refresh -f \(manifest)")
-        let started = Date()
+        // How long the refresh takes is measured, not read off the calendar.
+        let started = ContinuousClock.now
         let refreshed = try await workflow.refresh(for: manifests, observe: true)
         guard let snapshot = refreshed.observed else { throw CLIError("the refresh returned no observed state") }
+        let took = ContinuousClock.now - started
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         print(
             "refreshed \(refreshed.facility) as \(refreshed.caller): \(refreshed.summary) in "
-                + "\(String(format: "%.2f", Date().timeIntervalSince(started))) s (snapshot \(refreshed.snapshotID))")
+                + "\(String(format: "%.2f", seconds)) s (snapshot \(refreshed.snapshotID))")
 
         step(3, "teamctl plan -f \(manifest)")
         let plan = try await workflow.plan(manifests, against: snapshot, today: day)
@@ -162,12 +183,13 @@ struct DemoCommand: AsyncParsableCommand {
         step(6, "teamctl usage --project \(project)   (after a week of simulated use)")
         // Simulate a week: each day the project burns some hours, and a daily refresh (run with the clock
         // moved forward a day) records it, so the report has a burn rate to show.
-        let start = Date()
+        let start = now
         for dayNumber in 1...7 {
             try await server.addUsage(repoName: project, user: pi ?? snapshot.caller, cpuHours: 1_800, gpuHours: 240)
             let later = start.addingTimeInterval(Double(dayNumber) * 86_400)
             let daily = TeamWorkflow(
-                context: context, cache: workflow.cache, toolVersion: TeamCtlVersion.current, now: { later })
+                context: TeamctlContext(settings: settings, now: { later }), cache: workflow.cache,
+                toolVersion: TeamCtlVersion.current, now: { later })
             _ = try await daily.observe(for: [], refresh: true)
         }
         let history = try workflow.cache.snapshots(facility: workflow.facility, since: nil)

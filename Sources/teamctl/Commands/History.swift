@@ -19,6 +19,7 @@ struct HistoryCommand: AsyncParsableCommand {
     func run() async throws {
         _ = Terminal.loggingBootstrapped
         let cache = try AccountCache(path: try connection.settings().cachePath)
+        if let warning = cache.warning { Terminal.warn("warning: \(warning)") }
         let journal = SQLiteApplyJournal(dbWriter: cache.dbWriter)
         if let run {
             guard let (id, events) = try await journal.events(runID: run) else {

@@ -22,11 +22,13 @@ extension RosterCommand {
                 names. Rows are matched to people by the id column when there is one, else by email (ignoring \
                 case), else by any facility username. Columns are guessed from the header (id/person, name/full \
                 name, email/e-mail, and FACILITY, 'FACILITY username' or 'FACILITY user' for each of the team's \
-                facilities) unless named with the column options or a --mapping file; then only the named columns \
-                are read, and options override the file. An empty cell is "not given", never a difference.
+                facilities); a column named with the column options or a --mapping file is read as named (options \
+                override the file) and the others are still guessed. An empty cell is "not given", never a \
+                difference.
 
                 With --write the people file and the team manifest are edited in place, keeping every comment and \
-                the layout: newcomers are added (to the people file when it does not know them, and as members), \
+                the layout: newcomers are added (to the people file when it does not know them, and as members at \
+                the facilities they have a username at), \
                 members not on the list get 'until' the day before --today (protected ones are only reported), \
                 and emails and usernames are set to the list's. Members whose end date has passed but who are on \
                 the list again are left for you to re-admit. Review the result with git diff before committing.

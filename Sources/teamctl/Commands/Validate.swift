@@ -10,9 +10,11 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check team manifests and report every problem, with file, line and column.",
         discussion: """
             Each PATH is a manifest file, or a directory whose *.yaml and *.yml files are checked (not \
-            recursively). Problems go to standard error as FILE:LINE:COLUMN: error: MESSAGE; each valid file \
+            recursively). A team manifest (version 2) is checked with its people file, on its own as plan takes \
+            it; a facility of it that the config file has no profile for is a warning here (plan and apply \
+            refuse it). Problems go to standard error as FILE:LINE:COLUMN: error: MESSAGE; each valid file \
             gets a summary line on standard output. Exits 0 when there are no errors (warnings are fine), 1 \
-            otherwise.
+            otherwise. Check every example at once: teamctl validate examples/team.yaml examples/*/team.yaml
             """
     )
 
@@ -34,74 +36,73 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let day = today ?? CalendarDay.today(at: Date())
-        if paths.count == 1, TeamLoader.isTeamManifest(path: paths[0]) {
-            try validateTeam(paths[0], today: day)
-            return
-        }
-        let (manifests, diagnostics) = ManifestLoader.validate(paths: paths, today: day)
-        let failed = diagnostics.contains { $0.severity == .error }
-        switch format {
-        case .text:
-            for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+        // A team manifest (version 2) is checked on its own with its people file, as plan takes it; the other paths
+        // together, so two of them governing one project are caught.
+        let teams = paths.filter { Self.isRegularFile($0) && TeamLoader.isTeamManifest(path: $0) }
+        let others = paths.filter { !teams.contains($0) }
+        var diagnostics: [Diagnostic] = []
+        var files: [ValidationReport.File] = []
+        var summaries: [String] = []
+        var failed = false
+        if !others.isEmpty {
+            let (manifests, found) = ManifestLoader.validate(paths: others, today: day)
+            diagnostics += found
+            failed = found.contains { $0.severity == .error }
             for loaded in manifests {  // only files without errors are returned
                 let members = loaded.manifest.members.count
                 let groups = loaded.manifest.groups.count
-                print(
-                    "\(loaded.path.escapedForTerminal): ok (\(members) member\(members == 1 ? "" : "s"), "
+                summaries.append(
+                    "\(loaded.path): ok (\(members) member\(members == 1 ? "" : "s"), "
                         + "\(groups) group\(groups == 1 ? "" : "s"))")
+                files.append(
+                    .init(path: loaded.path, project: loaded.manifest.project, members: members, groups: groups))
             }
-        case .json:
-            let report = ValidationReport(
-                valid: !failed, diagnostics: diagnostics,
-                files: manifests.map {
-                    .init(
-                        path: $0.path, project: $0.manifest.project,
-                        members: $0.manifest.members.count, groups: $0.manifest.groups.count)
-                })
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(report)
-            print(String(decoding: data, as: UTF8.self))
         }
-        if failed { throw ExitCode(ExitStatus.failure) }
-    }
-}
-
-extension ValidateCommand {
-    /// A team manifest (version 2): the manifest, its people file and the resolution against the config's profiles.
-    func validateTeam(_ path: String, today: CalendarDay) throws {
-        let configPath = TeamctlConfig.defaultPath(environment: ProcessInfo.processInfo.environment)
-        let config = try TeamctlConfig.load(path: configPath)
-        let (team, diagnostics) = TeamLoader.validate(
-            path: path, today: today, profiles: config.facilityTraits, profilesSource: configPath,
-            peopleOutside: peopleOutside)
-        switch format {
-        case .text:
-            for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
-            if let team {
+        if !teams.isEmpty {
+            let configPath = TeamctlConfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+            let config = try TeamctlConfig.load(path: configPath)
+            for path in teams {
+                let (team, found) = TeamLoader.validateWithoutAllProfiles(
+                    path: path, today: day, profiles: config.facilityTraits, profilesSource: configPath,
+                    peopleOutside: peopleOutside)
+                diagnostics += found
+                guard let team else {
+                    failed = true
+                    continue
+                }
                 let places = team.facilities.map { facility in
                     "\(facility.name) \(facility.manifest.manifest.project): "
                         + "\(facility.manifest.manifest.members.count) members, "
                         + "\(facility.manifest.manifest.groups.count) groups"
                 }
-                print(
-                    ("\(path): ok (team \(team.team.spec.name), \(team.team.spec.members.count) members from "
-                        + "\(team.people.path); \(places.joined(separator: "; ")))").escapedForTerminal)
-            }
-        case .json:
-            let report = ValidationReport(
-                valid: team != nil, diagnostics: diagnostics,
-                files: (team?.facilities ?? []).map {
+                summaries.append(
+                    "\(path): ok (team \(team.team.spec.name), \(team.team.spec.members.count) members from "
+                        + "\(team.people.path); \(places.joined(separator: "; ")))")
+                files += team.facilities.map {
                     .init(
                         path: $0.manifest.path, project: $0.manifest.manifest.project,
                         members: $0.manifest.manifest.members.count, groups: $0.manifest.manifest.groups.count,
                         facility: $0.name)
-                })
+                }
+            }
+        }
+        switch format {
+        case .text:
+            for diagnostic in diagnostics { FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8)) }
+            for summary in summaries { print(summary.escapedForTerminal) }
+        case .json:
+            let report = ValidationReport(valid: !failed, diagnostics: diagnostics, files: files)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
-        if team == nil { throw ExitCode(ExitStatus.failure) }
+        if failed { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// Whether `path` names a regular file (through links): only such a file is asked whether it is a team manifest.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG)
     }
 }
 

@@ -39,7 +39,13 @@ extension ConnectionOptions {
                 overrides: ConnectionOverrides(profile: facility, cache: cache, concurrency: concurrency),
                 environment: environment, config: config, configPath: configPath, manifestFacility: facility)
             let context = TeamctlContext(settings: settings, dryRun: dryRun)
-            let opened = try caches[settings.cachePath] ?? context.openCache()
+            let opened: AccountCache
+            if let shared = caches[settings.cachePath] {
+                opened = shared
+            } else {
+                opened = try context.openCache()
+                if let warning = opened.warning { Terminal.warn("warning: \(warning)") }
+            }
             caches[settings.cachePath] = opened
             workflows[facility] = TeamWorkflow(context: context, cache: opened, toolVersion: TeamCtlVersion.current)
         }

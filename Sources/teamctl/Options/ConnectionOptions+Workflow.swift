@@ -9,7 +9,9 @@ extension ConnectionOptions {
     func makeWorkflow(facility: String? = nil, dryRun: Bool = false) throws -> TeamWorkflow {
         let settings = try settings(manifestFacility: facility)
         let context = TeamctlContext(settings: settings, dryRun: dryRun)
-        return TeamWorkflow(context: context, cache: try context.openCache(), toolVersion: TeamCtlVersion.current)
+        let cache = try context.openCache()
+        if let warning = cache.warning { Terminal.warn("warning: \(warning)") }
+        return TeamWorkflow(context: context, cache: cache, toolVersion: TeamCtlVersion.current)
     }
 
     /// The workflow for a set of manifests, which must agree on their facility.

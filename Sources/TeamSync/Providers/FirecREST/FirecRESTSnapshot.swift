@@ -55,7 +55,9 @@ public struct FirecRESTSnapshot: Sendable, Hashable, Codable {
                 var figures = users[record.user] ?? Figures(nodeHours: 0, cpuHours: 0, jobs: 0)
                 figures.nodeHours += record.nodeHours
                 figures.cpuHours += record.cpuHours
-                figures.jobs += record.jobs
+                // Saturating: a hostile count must not overflow (a trap).
+                let (jobs, overflow) = figures.jobs.addingReportingOverflow(record.jobs)
+                figures.jobs = overflow ? (record.jobs < 0 ? .min : .max) : jobs
                 users[record.user] = figures
             }
             self.users = users

@@ -35,26 +35,20 @@ public struct FirecRESTClientSecret: Sendable, CustomStringConvertible {
         return FirecRESTClientSecret(value, origin: name)
     }
 
-    /// Reads a secret file after checking it is a regular file of mode exactly 0600.
+    /// Reads a secret file after checking it is a regular file of mode exactly 0600 (see ``SecretFile``).
     static func read(_ path: String) throws -> FirecRESTClientSecret {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw FirecRESTError.credentials("cannot read the FirecREST client secret file \(path): \(reason)")
-        }
-        let mode = UInt32(info.st_mode)
-        guard mode & UInt32(S_IFMT) == UInt32(S_IFREG) else {
-            throw FirecRESTError.credentials("the FirecREST client secret file \(path) is not a regular file")
-        }
-        guard mode & 0o7777 == 0o600 else {
-            let octal = String(mode & 0o7777, radix: 8)
-            let shown = String(repeating: "0", count: max(0, 4 - octal.count)) + octal
+        let data: Data
+        switch SecretFile.read(path) {
+        case .success(let read): data = read
+        case .failure(.insecureMode(let mode)):
             throw FirecRESTError.credentials(
-                "the FirecREST client secret file \(path) has mode \(shown); it must be readable by you alone "
+                "the FirecREST client secret file \(path) has mode \(mode); it must be readable by you alone "
                     + "(0600). To fix run: chmod 600 \(path)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FirecRESTError.credentials("cannot read the FirecREST client secret file \(path)")
+        case .failure(let problem):
+            throw FirecRESTError.credentials(
+                SecretFile.advice(
+                    for: problem, what: "the FirecREST client secret file", path: path,
+                    expected: "the file holding the client secret ('client_secret_file:' in the profile)"))
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, !text.contains(where: { $0.isNewline }) else {

@@ -2,9 +2,13 @@ import AccountModels
 
 /// How manual items read for CSCS: every one is done by the project's PI or deputy PI in CSCS's account portal,
 /// since neither FirecREST nor the Alps Accounting API can show or change a project's members.
+///
+/// Since 1 April 2026 that portal is `https://portal.cscs.ch` (a Waldur deployment; `account.cscs.ch` is the older
+/// tool), where a project's roles are Project administrator (the PI), Project manager (the deputy PI) and Project
+/// member, and users are invited one by one or in bulk from a CSV of Email, Role and Project.
 public struct FirecRESTWording: ManualWording {
-    /// CSCS's Account and Resources Management Tool, where PIs and deputies manage their projects' members.
-    public static let portal = "https://account.cscs.ch"
+    /// CSCS's account portal, where PIs and deputies manage their projects' members.
+    public static let portal = "https://portal.cscs.ch"
 
     /// The facility profile, for notes.
     public var facility: String
@@ -14,21 +18,23 @@ public struct FirecRESTWording: ManualWording {
 
     public var system: String? { "the CSCS account portal" }
 
-    /// CSCS's project roles: PI, deputy PI, member.
+    /// CSCS's project roles as the portal names them: the PI is a Project administrator, the deputy PI a Project
+    /// manager.
     public func roleName(_ role: Role) -> String {
         switch role {
-        case .pi: return "PI"
-        case .piProxy: return "Deputy PI"
-        case .member: return "member"
+        case .pi: return "Project administrator"
+        case .piProxy: return "Project manager"
+        case .member: return "Project member"
         }
     }
 
     public func place(of item: ManualItemDraft) -> String {
         let project = "CSCS account portal: \(Self.portal) → project \(item.project.lowercased())"
         switch item.aspect {
-        case .roster: return "\(project) → Members"
-        case .roles: return "\(project) → Members → role of \(item.subject)"
-        case .groups: return "\(project) → Members (project groups follow membership at CSCS)"
+        case .roster:
+            return "\(project) → members: invite or remove (one by one, or in bulk from a CSV of Email, Role, Project)"
+        case .roles: return "\(project) → members → role of \(item.subject)"
+        case .groups: return "\(project) → members (project groups follow membership at CSCS)"
         case .limits, .permissions: return "\(project): ask CSCS support (help@cscs.ch), it is not self-service"
         }
     }

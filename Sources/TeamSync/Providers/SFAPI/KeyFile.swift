@@ -36,6 +36,9 @@ public enum KeyFileError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformed(path: String, reason: String)
     /// The client id is not 13 characters.
     case badClientId(path: String, length: Int)
+    /// The path is not a key file at all (a folder, a device, a FIFO, a link to nothing); `advice` says so and what
+    /// to give instead.
+    case notAFile(path: String, advice: String)
 
     public var description: String {
         switch self {
@@ -53,6 +56,7 @@ public enum KeyFileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badClientId(let path, let length):
             return "the client id in \(path) has \(length) characters; an SF API client id has 13. "
                 + "Download the key again from Iris, or pass --client-id"
+        case .notAFile(_, let advice): return advice
         }
     }
 }
@@ -80,28 +84,27 @@ public struct KeyFile {
     public static func locate(path: String?, name: String?, home: String) throws -> String {
         if let path, !path.isEmpty {
             let expanded = expandTilde(path, home: home)
-            if FileManager.default.fileExists(atPath: expanded) { return expanded }
+            // Anything at the path (even a link to nothing) is what was meant; reading it says what is wrong.
+            if SecretFile.somethingExists(at: expanded) { return expanded }
             // The Python client treats a missing path as a name to look up.
             return try lookUp(prefix: path, home: home)
         }
         return try lookUp(prefix: name ?? "", home: home)
     }
 
-    /// Reads a key file after checking its mode.
+    /// Reads a key file after checking it is a regular file of mode 0600 (see ``SecretFile``).
     public static func read(file: String, clientId explicitId: String? = nil) throws -> ClientKey {
-        var info = stat()
-        guard stat(file, &info) == 0 else {
-            throw KeyFileError.unreadable(path: file, reason: String(cString: strerror(errno)))
-        }
-        let mode = UInt32(info.st_mode)
-        guard mode == 0o100600 else {
-            throw KeyFileError.insecurePermissions(path: file, mode: String(mode & 0o7777, radix: 8).leftPadded(to: 4))
-        }
         let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw KeyFileError.unreadable(path: file, reason: "\(error.localizedDescription)")
+        switch SecretFile.read(file) {
+        case .success(let read): data = read
+        case .failure(.insecureMode(let mode)): throw KeyFileError.insecurePermissions(path: file, mode: mode)
+        case .failure(.unreadable(let reason)): throw KeyFileError.unreadable(path: file, reason: reason)
+        case .failure(let problem):
+            throw KeyFileError.notAFile(
+                path: file,
+                advice: SecretFile.advice(
+                    for: problem, what: "the key file", path: file,
+                    expected: "the key file (the client id and private key Iris gave you)"))
         }
         let text = String(decoding: data, as: UTF8.self)
         let clientId: String
@@ -199,11 +202,5 @@ public struct KeyFile {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,4 +1,5 @@
 import AccountModels
+import Foundation
 
 /// NERSC's Superfacility API v1.2 as a back end: Unix groups are read and written; the roster is inferred from
 /// groups, only the caller's own role is visible, and permissions and hour shares cannot be seen at all, so those
@@ -10,6 +11,8 @@ public struct SFAPIProvider: FacilityProvider {
     public let facility: String
     /// Where people do what the API cannot.
     public let irisURL: String
+    /// The time a refresh stamps its snapshot with (a demo or a test runs on its own clock).
+    public var now: @Sendable () -> Date = { Date() }
 
     /// Wraps a client.
     public init(client: SFAPIClient, facility: String, irisURL: String = SFAPIWording.defaultIrisURL) {
@@ -69,7 +72,7 @@ public struct SFAPIProvider: FacilityProvider {
         for manifests: [TeamManifest], cache: AccountCache?, observe: Bool,
         progress: (@Sendable (RefreshProgress) -> Void)?
     ) async throws -> RefreshResult {
-        let snapshot = try await Refresher(client: client, cache: cache, progress: progress)
+        let snapshot = try await Refresher(client: client, cache: cache, now: now, progress: progress)
             .refresh(facility: facility, extraGroups: Self.groupNames(of: manifests))
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         var summary =

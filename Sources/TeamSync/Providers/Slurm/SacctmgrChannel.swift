@@ -405,10 +405,15 @@ extension SacctmgrParsing {
             let tres = row[2].lowercased()
             guard !tres.isEmpty, let minutes = Int64(row[3]) else { continue }
             let login = row[1].lowercased()
+            // Saturating: a hostile or broken answer must not overflow (a trap); the report leaves such a figure out.
+            func add(_ value: Int64) -> Int64 {
+                let (sum, overflow) = value.addingReportingOverflow(minutes)
+                return overflow ? (minutes < 0 ? .min : .max) : sum
+            }
             if login.isEmpty {
-                total[tres, default: 0] += minutes
+                total[tres] = add(total[tres, default: 0])
             } else {
-                users[login, default: [:]][tres, default: 0] += minutes
+                users[login, default: [:]][tres] = add(users[login]?[tres] ?? 0)
             }
         }
         return SlurmUsage(account: total, users: users)

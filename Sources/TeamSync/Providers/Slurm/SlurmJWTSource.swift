@@ -78,29 +78,17 @@ public actor SlurmJWTSource: CustomStringConvertible {
         return token == rejected ? nil : token
     }
 
-    /// Reads a token file after checking it is a regular file of mode exactly 0600.
+    /// Reads a token file after checking it is a regular file of mode exactly 0600 (see ``SecretFile``).
     static func read(_ path: String) throws -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw SlurmError(.authentication, "cannot read the slurmrestd token file \(path): \(reason)")
-        }
-        let mode = UInt32(info.st_mode)
-        guard mode & UInt32(S_IFMT) == UInt32(S_IFREG) else {
-            throw SlurmError(.authentication, "the slurmrestd token file \(path) is not a regular file")
-        }
-        guard mode & 0o7777 == 0o600 else {
-            let octal = String(mode & 0o7777, radix: 8)
+        let data: Data
+        switch SecretFile.read(path) {
+        case .success(let read): data = read
+        case .failure(let problem):
             throw SlurmError(
                 .authentication,
-                "the slurmrestd token file \(path) has mode \(String(repeating: "0", count: max(0, 4 - octal.count)))"
-                    + "\(octal); it must be readable by you alone. To fix run: chmod 600 \(path)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw SlurmError(.authentication, "cannot read the slurmrestd token file \(path)")
+                SecretFile.advice(
+                    for: problem, what: "the slurmrestd token file", path: path,
+                    expected: "the token file ('token_file:' in the profile, e.g. written by 'scontrol token')"))
         }
         var text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("SLURM_JWT=") { text = String(text.dropFirst("SLURM_JWT=".count)) }

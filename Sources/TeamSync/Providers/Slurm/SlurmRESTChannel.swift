@@ -179,13 +179,18 @@ public struct SlurmRESTChannel: SlurmAccounting {
         let rows = try await getList("associations/", query: query, key: "associations", action: "GET usage of \(name)")
         var total: [String: Int64] = [:]
         var users: [String: [String: Int64]] = [:]
+        // Saturating: a hostile or broken answer must not overflow (a trap); the report leaves such a figure out.
+        func add(_ left: Int64, _ right: Int64) -> Int64 {
+            let (sum, overflow) = left.addingReportingOverflow(right)
+            return overflow ? (right < 0 ? .min : .max) : sum
+        }
         for row in rows where SlurmRESTWire.text(row["account"]) == name {
             let minutes = SlurmRESTWire.usageMinutes(row)
             let user = SlurmRESTWire.text(row["user"])
             if user.isEmpty {
-                if SlurmRESTWire.text(row["partition"]).isEmpty { total.merge(minutes, uniquingKeysWith: +) }
+                if SlurmRESTWire.text(row["partition"]).isEmpty { total.merge(minutes, uniquingKeysWith: add) }
             } else {
-                users[user, default: [:]].merge(minutes, uniquingKeysWith: +)
+                users[user, default: [:]].merge(minutes, uniquingKeysWith: add)
             }
         }
         return SlurmUsage(account: total, users: users)

@@ -82,7 +82,9 @@ enum SlurmRESTWire {
             guard let tres = row["TRES"], let name = tresName(tres), name == "cpu" || name == "gres/gpu",
                 let allocated = row.value(at: "allocated/seconds")?.integer
             else { continue }
-            seconds[name, default: 0] += allocated
+            // Saturating: a hostile or broken answer must not overflow (a trap); the report leaves such a figure out.
+            let (sum, overflow) = seconds[name, default: 0].addingReportingOverflow(allocated)
+            seconds[name] = overflow ? (allocated < 0 ? .min : .max) : sum
         }
         return seconds.mapValues { $0 / 60 }
     }
