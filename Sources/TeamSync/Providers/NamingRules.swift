@@ -142,7 +142,9 @@ public enum NameText {
                 if scalar.value >= 0x20 && scalar.value < 0x7F {
                     out.unicodeScalars.append(scalar)
                 } else {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
+                    // As ``Swift/String/escapedForTerminal`` writes it: upper-case hex, at least two digits.
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\u{" + (hex.count < 2 ? "0" + hex : hex) + "}"
                 }
             }
         }
