@@ -108,6 +108,8 @@ _teamctl_refresh() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -126,6 +128,8 @@ _teamctl_status() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -153,6 +157,8 @@ _teamctl_plan() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -179,6 +185,8 @@ _teamctl_apply() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -199,6 +207,8 @@ _teamctl_history() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -219,6 +229,8 @@ _teamctl_ack() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -249,6 +261,8 @@ _teamctl_usage() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -275,6 +289,8 @@ _teamctl_drift() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -302,6 +318,8 @@ _teamctl_report() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -327,6 +345,8 @@ _teamctl_person() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -353,6 +373,8 @@ _teamctl_import() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -441,6 +463,8 @@ _teamctl_doctor() {
         '--key[The client key file, PEM or JWK .json, mode 0600 (env TEAMCTL_KEY; default\: ~/.superfacility/*).]:key:'
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
