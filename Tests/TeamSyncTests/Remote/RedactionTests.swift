@@ -92,6 +92,18 @@ struct RedactionTests {
         #expect(!text.contains("tokQ7"), "\(text)")
     }
 
+    @Test func anHTTPFailureNamesTheRequestAndShowsTheRedactedAnswer() {
+        let token = "tok-failure-0123456789"
+        let request = request(token: token)
+        let response = HTTPResponse(
+            status: 403, body: Data(#"{"message": "token \#(token) may not change m1234g\u001B[2J"}"#.utf8))
+        let failure = HTTPFailure(request: request, response: response)
+        #expect(failure.method == .put && failure.path == "/api/v1.2/account/groups/m1234g" && failure.status == 403)
+        #expect(
+            failure.description
+                == "PUT /api/v1.2/account/groups/m1234g returned 403: token [redacted] may not change m1234g\\u{1B}[2J")
+    }
+
     @Test func theSFAPIDetailKeepsTheFacilitysWordsWhenNothingIsSecret() {
         let body = Data(#"{"detail":[{"loc":["body","usernames"],"msg":"field required"}]}"#.utf8)
         #expect(SFAPIError.detail(fromBody: body) == "body.usernames: field required")
