@@ -207,7 +207,7 @@ _teamctl_refresh() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=(--file -f --facility)
-    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -239,6 +239,12 @@ _teamctl_refresh() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -246,7 +252,7 @@ _teamctl_status() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
-    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -272,6 +278,12 @@ _teamctl_status() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -279,7 +291,7 @@ _teamctl_plan() {
     repeating_flags=()
     non_repeating_flags=(--detailed-exitcode --no-refresh --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
-    non_repeating_options=(--out --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--out --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -324,6 +336,12 @@ _teamctl_plan() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -331,7 +349,7 @@ _teamctl_apply() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --yes --ignore-status --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
-    non_repeating_options=(--max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 1
 
     # Offer option value completions
@@ -369,6 +387,12 @@ _teamctl_apply() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -376,7 +400,7 @@ _teamctl_history() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
-    non_repeating_options=(--limit --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--limit --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 1
 
     # Offer option value completions
@@ -405,6 +429,12 @@ _teamctl_history() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -412,7 +442,7 @@ _teamctl_ack() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
-    non_repeating_options=(--note --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--note --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options -1
 
     # Offer option value completions
@@ -441,6 +471,12 @@ _teamctl_ack() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -448,7 +484,7 @@ _teamctl_usage() {
     repeating_flags=()
     non_repeating_flags=(--warn-on-average --refresh --people-outside --version -h --help)
     repeating_options=(--project --facility)
-    non_repeating_options=(--since --window --format --out --warn-at --year-start-month --file -f --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--since --window --format --out --warn-at --year-start-month --file -f --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -502,6 +538,12 @@ _teamctl_usage() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -509,7 +551,7 @@ _teamctl_drift() {
     repeating_flags=()
     non_repeating_flags=(--refresh --people-outside --version -h --help)
     repeating_options=(--file -f --facility)
-    non_repeating_options=(--since --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--since --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -554,6 +596,12 @@ _teamctl_drift() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -561,7 +609,7 @@ _teamctl_report() {
     repeating_flags=()
     non_repeating_flags=(--refresh --people-outside --version -h --help)
     repeating_options=(--facility)
-    non_repeating_options=(--file -f --out --format --drift-days --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--file -f --out --format --drift-days --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -609,6 +657,12 @@ _teamctl_report() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -616,7 +670,7 @@ _teamctl_person() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=(--facility)
-    non_repeating_options=(--file -f --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--file -f --format --max-removals --today --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 1
 
     # Offer option value completions
@@ -658,6 +712,12 @@ _teamctl_person() {
     '--concurrency')
         return
         ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
+        return
+        ;;
     esac
 }
 
@@ -665,7 +725,7 @@ _teamctl_import() {
     repeating_flags=()
     non_repeating_flags=(--no-refresh --force --people-outside --version -h --help)
     repeating_options=(--facility --group)
-    non_repeating_options=(--project --team --people-output -o --output --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--project --team --people-output -o --output --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -707,6 +767,12 @@ _teamctl_import() {
         return
         ;;
     '--concurrency')
+        return
+        ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
         return
         ;;
     esac
@@ -809,7 +875,7 @@ _teamctl_doctor() {
     repeating_flags=()
     non_repeating_flags=(--people-outside --version -h --help)
     repeating_options=()
-    non_repeating_options=(--timeout --profile --api-url --token-url --client-id --key --cache --concurrency)
+    non_repeating_options=(--timeout --profile --api-url --token-url --client-id --key --cache --concurrency --request-timeout --max-response-bytes)
     __teamctl_offer_flags_options 0
 
     # Offer option value completions
@@ -836,6 +902,12 @@ _teamctl_doctor() {
         return
         ;;
     '--concurrency')
+        return
+        ;;
+    '--request-timeout')
+        return
+        ;;
+    '--max-response-bytes')
         return
         ;;
     esac

@@ -110,6 +110,8 @@ _teamctl_refresh() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -129,6 +131,8 @@ _teamctl_status() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -157,6 +161,8 @@ _teamctl_plan() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -184,6 +190,8 @@ _teamctl_apply() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -205,6 +213,8 @@ _teamctl_history() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -226,6 +236,8 @@ _teamctl_ack() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -257,6 +269,8 @@ _teamctl_usage() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -284,6 +298,8 @@ _teamctl_drift() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -312,6 +328,8 @@ _teamctl_report() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -338,6 +356,8 @@ _teamctl_person() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -365,6 +385,8 @@ _teamctl_import() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -454,6 +476,8 @@ _teamctl_doctor() {
         '--cache[The cache file (env TEAMCTL_CACHE; default $XDG_DATA_HOME/teamctl/cache.sqlite).]:cache:'
         '--concurrency[Requests in flight at once (env TEAMCTL_CONCURRENCY; default 8).]:concurrency:'
         '--people-outside[Let a team'\''s '\''people\:'\'' file lie outside the team manifest'\''s folder (for a team file you trust).]'
+        '--request-timeout[Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).]:seconds:'
+        '--max-response-bytes[The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).]:size:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -9,12 +9,19 @@ public struct ConnectionOverrides: Sendable, Hashable {
     public var key: String?
     public var cache: String?
     public var concurrency: Int?
+    /// `--request-timeout`: seconds one request may take, connect to last byte.
+    public var requestTimeout: String?
+    /// `--max-response-bytes`: the largest answer accepted (`67108864`, `64MiB`).
+    public var maxResponseBytes: String?
 
     /// Creates overrides.
     public init(
         profile: String? = nil, apiURL: String? = nil, tokenURL: String? = nil, clientId: String? = nil,
-        key: String? = nil, cache: String? = nil, concurrency: Int? = nil
+        key: String? = nil, cache: String? = nil, concurrency: Int? = nil, requestTimeout: String? = nil,
+        maxResponseBytes: String? = nil
     ) {
+        self.requestTimeout = requestTimeout
+        self.maxResponseBytes = maxResponseBytes
         self.profile = profile
         self.apiURL = apiURL
         self.tokenURL = tokenURL
@@ -44,6 +51,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
     public var key: String?
     public var cachePath: String
     public var concurrency: Int
+    /// The deadline and size bound every request keeps (`request_timeout`, `max_response_bytes`).
+    public var limits: TransportLimits = .default
     /// An access token from `TEAMCTL_ACCESS_TOKEN`; never printed.
     public var accessToken: String?
     /// The Slurm accounting settings, for a profile with `provider: slurm`; nil for SFAPI.
@@ -112,6 +121,8 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
         } else {
             concurrency = profile.concurrency ?? defaultConcurrency
         }
+        let limits = try transportLimits(
+            overrides: overrides, environment: env, profile: profile, key: "profiles.\(profileName)", in: configPath)
         var slurm: SlurmSettings?
         var firecrest: FirecRESTSettings?
         switch profile.provider?.lowercased() {
@@ -135,12 +146,58 @@ public struct ConnectionSettings: Sendable, Hashable, CustomStringConvertible {
             concurrency: concurrency,
             accessToken: env("TEAMCTL_ACCESS_TOKEN"))
         settings.slurm = slurm
+        settings.limits = limits
         if let firecrest {
             // The token URL is CSCS's Keycloak: the one POST a dry run lets through.
             settings.tokenURL = firecrest.tokenURL
             settings.firecrest = firecrest
         }
         return settings
+    }
+
+    /// The range `request_timeout` may take, in seconds.
+    public static let requestTimeoutRange: ClosedRange<Double> = 1...3600
+    /// The range `max_response_bytes` may take.
+    public static let maxResponseBytesRange: ClosedRange<Int> = 64 * 1024...4 * 1024 * 1024 * 1024
+
+    /// The request deadline and answer bound: flag, then `TEAMCTL_REQUEST_TIMEOUT` / `TEAMCTL_MAX_RESPONSE_BYTES`,
+    /// then the profile's `request_timeout` / `max_response_bytes`, then the defaults. An error names where the value
+    /// came from and what it may be.
+    static func transportLimits(
+        overrides: ConnectionOverrides, environment env: (String) -> String?, profile: TeamctlConfig.Profile,
+        key: String, in configPath: String
+    ) throws -> TransportLimits {
+        var deadline = TransportLimits.defaultDeadline
+        let timeoutSource: (String, String)? =
+            overrides.requestTimeout.map { ("--request-timeout", $0) }
+            ?? env("TEAMCTL_REQUEST_TIMEOUT").map { ("TEAMCTL_REQUEST_TIMEOUT", $0) }
+            ?? profile.request_timeout.map { ("\(key).request_timeout in \(configPath)", $0.text) }
+        if let (setting, text) = timeoutSource {
+            guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite,
+                requestTimeoutRange.contains(seconds)
+            else {
+                throw ConfigError.invalidValue(
+                    setting: setting, value: text,
+                    expected:
+                        "seconds, from \(Int(requestTimeoutRange.lowerBound)) to \(Int(requestTimeoutRange.upperBound))"
+                )
+            }
+            deadline = seconds
+        }
+        var maxBytes = TransportLimits.defaultMaxResponseBytes
+        let bytesSource: (String, String)? =
+            overrides.maxResponseBytes.map { ("--max-response-bytes", $0) }
+            ?? env("TEAMCTL_MAX_RESPONSE_BYTES").map { ("TEAMCTL_MAX_RESPONSE_BYTES", $0) }
+            ?? profile.max_response_bytes.map { ("\(key).max_response_bytes in \(configPath)", $0.text) }
+        if let (setting, text) = bytesSource {
+            guard let bytes = ByteCount.parse(text), maxResponseBytesRange.contains(bytes) else {
+                throw ConfigError.invalidValue(
+                    setting: setting, value: text,
+                    expected: "a size from 64KiB to 4GiB, in bytes or with a unit (KiB, MiB, GiB), e.g. 128MiB")
+            }
+            maxBytes = bytes
+        }
+        return TransportLimits(deadline: deadline, maxResponseBytes: maxBytes)
     }
 
     /// Parses a URL and refuses plain `http://` to anything but loopback (127.0.0.0/8, localhost, ::1).

@@ -14,6 +14,8 @@ import Yams
 ///     key: ~/.superfacility/teamctl.pem
 ///     cache: ~/.local/share/teamctl/cache.sqlite
 ///     concurrency: 8
+///     request_timeout: 60         # seconds one request may take, connect to last byte
+///     max_response_bytes: 32MiB   # the largest answer accepted
 ///   frontier:                   # Slurm accounting over slurmrestd
 ///     provider: slurm
 ///     cluster: frontier
@@ -46,6 +48,10 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
         public var key: String?
         public var cache: String?
         public var concurrency: Int?
+        /// Seconds one request may take, from connecting to the last byte of the answer (default 60); any back end.
+        public var request_timeout: ConfigScalar?
+        /// The largest answer accepted, in bytes or with a unit (`64MiB`; default `32MiB`); any back end.
+        public var max_response_bytes: ConfigScalar?
         /// The back end: `sfapi` (when absent), `slurm` or `firecrest`.
         public var provider: String?
         /// Slurm: the cluster name.
@@ -152,6 +158,56 @@ public struct TeamctlConfig: Sendable, Hashable, Codable {
         } catch {
             throw ConfigError.unreadableConfig(path: path, reason: "\(error)")
         }
+    }
+}
+
+/// A config value written as a number or as text (`60`, `64MiB`), kept as the text the user wrote.
+public struct ConfigScalar: Sendable, Hashable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    /// The value as written.
+    public var text: String
+
+    /// A value from its text.
+    public init(_ text: String) { self.text = text }
+    public init(stringLiteral value: String) { text = value }
+    public init(integerLiteral value: Int) { text = String(value) }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            text = String(number)
+        } else if let number = try? container.decode(Double.self) {
+            text = String(number)
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
+
+/// A number of bytes as a user writes it: `67108864`, `64MiB`, `512KiB`, `1GiB` (`K`, `M`, `G` alone are binary too;
+/// `KB`, `MB`, `GB` decimal).
+public enum ByteCount {
+    /// The number of bytes `text` says, or nil when it is not a size.
+    public static func parse(_ text: String) -> Int? {
+        guard let match = text.wholeMatch(of: /\s*([0-9]+)\s*([A-Za-z]*)\s*/) else { return nil }
+        guard let number = Int(match.output.1) else { return nil }
+        let unit: Int
+        switch match.output.2.lowercased() {
+        case "", "b": unit = 1
+        case "k", "kib": unit = 1 << 10
+        case "m", "mib": unit = 1 << 20
+        case "g", "gib": unit = 1 << 30
+        case "kb": unit = 1000
+        case "mb": unit = 1_000_000
+        case "gb": unit = 1_000_000_000
+        default: return nil
+        }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
     }
 }
 

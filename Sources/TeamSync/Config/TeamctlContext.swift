@@ -28,7 +28,7 @@ public struct TeamctlContext: Sendable {
     ) {
         self.settings = settings
         self.dryRun = dryRun
-        let live = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency)
+        let live = transport ?? URLSessionTransport(maxConcurrent: settings.concurrency, limits: settings.limits)
         // The second line of defence for --dry-run: whatever the applier decides, no write leaves the transport.
         let transport: any HTTPTransport = dryRun ? DryRunTransport(wrapping: live, tokenURL: settings.tokenURL) : live
         self.transport = transport

@@ -47,13 +47,25 @@ public struct SQLiteApplyJournal: ApplyJournal {
         }
     }
 
+    /// Records one change's step. The detail is facility words as often as teamctl's: it is stored without any secret
+    /// (``Redaction``) and cut to ``maxDetailLength`` characters, whatever the caller passed.
     public func record(runID: String, changeID: String, state: ChangeState, detail: String?) async throws {
+        let detail = detail.map(Self.storable)
         let at = now().timeIntervalSince1970
         try await dbWriter.write { db in
             try db.execute(
                 sql: "INSERT INTO apply_event (run_id, change_id, state, detail, at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [runID, changeID, state.rawValue, detail, at])
         }
+    }
+
+    /// The longest detail stored, in characters.
+    public static let maxDetailLength = 2000
+
+    /// A detail as the journal keeps it: redacted, then cut.
+    static func storable(_ detail: String) -> String {
+        let redacted = Redaction.redact(String(detail.prefix(Redaction.window)))
+        return redacted.count > maxDetailLength ? String(redacted.prefix(maxDetailLength)) + "..." : redacted
     }
 
     public func confirmedChangeIDs(planID: String) async throws -> Set<String> {

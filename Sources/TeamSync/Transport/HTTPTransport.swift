@@ -18,12 +18,14 @@ public struct HTTPRequest: Sendable, Hashable {
     public var url: URL
     public var headers: [String: String]
     public var body: Data?
-    /// How long to wait for the whole exchange, in seconds.
-    public var timeout: Double
+    /// The most this exchange may take, connect to last byte, in seconds, when it must end sooner than the
+    /// transport's deadline (a doctor's quick probe); nil: the transport's ``TransportLimits/deadline``.
+    public var timeout: Double?
 
     /// Creates a request.
-    public init(method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Double = 30)
-    {
+    public init(
+        method: HTTPMethod, url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Double? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -47,9 +49,10 @@ public struct HTTPResponse: Sendable, Hashable {
     }
 }
 
-/// Errors a transport raises when no HTTP response arrived.
+/// Errors a transport raises when no usable HTTP response arrived.
 public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The request took longer than its timeout.
+    /// The connection went quiet for longer than it may (the HTTP stack's own timer); retried like a dropped
+    /// connection.
     case timedOut(method: HTTPMethod, url: String)
     /// The connection failed or closed before a response came; a mutating request may or may not
     /// have taken effect.
@@ -58,6 +61,15 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     case mutationRefusedInDryRun(method: HTTPMethod, url: String)
     /// The server's TLS certificate could not be verified, so nothing was sent. Not transient: never retried.
     case untrustedServer(method: HTTPMethod, url: String, reason: String)
+    /// No complete answer within the request deadline (connect to last byte). Never retried: the deadline is the
+    /// user's bound on one request; a write may or may not have taken effect.
+    case deadlineExceeded(method: HTTPMethod, url: String, seconds: Double)
+    /// The answer grew past the bound on one answer (or, `together`, the answers in flight at once passed twice that)
+    /// and was cut off. Never retried; a write may have taken effect.
+    case answerTooLarge(method: HTTPMethod, url: String, limit: Int, together: Bool = false)
+    /// The server answered with a redirect teamctl does not follow (another scheme, host or port; a write; too many
+    /// in a row). Nothing was sent to the redirect's target. Never retried.
+    case redirectRefused(method: HTTPMethod, url: String, status: Int, location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -68,16 +80,64 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
             return "dry run: refused to send \(method.rawValue) \(url)"
         case .untrustedServer(let method, let url, let reason):
             return "\(method.rawValue) \(url) was not sent: the server's certificate could not be verified (\(reason))"
+        case .deadlineExceeded(let method, let url, _), .answerTooLarge(let method, let url, _, _),
+            .redirectRefused(let method, let url, _, _, _):
+            return "\(method.rawValue) \(url): \(reasonForUsers)"
         }
     }
 
     /// Whether the request may have reached the server and taken effect.
     public var isAmbiguous: Bool {
         switch self {
-        case .timedOut, .connectionFailed: return true
-        case .mutationRefusedInDryRun, .untrustedServer: return false
+        case .timedOut, .connectionFailed, .deadlineExceeded, .answerTooLarge: return true
+        case .mutationRefusedInDryRun, .untrustedServer, .redirectRefused: return false
         }
     }
+
+    /// Whether trying a read again may help: a dropped or stalled connection. A deadline, an oversized answer or a
+    /// refused redirect would only happen again.
+    public var isTransient: Bool {
+        switch self {
+        case .timedOut, .connectionFailed: return true
+        case .mutationRefusedInDryRun, .untrustedServer, .deadlineExceeded, .answerTooLarge, .redirectRefused:
+            return false
+        }
+    }
+}
+
+/// The bounds every request of the live transport keeps.
+public struct TransportLimits: Sendable, Hashable {
+    /// Seconds one request may take, connect to last byte, by default: XL's largest answer takes under a second on
+    /// loopback (BENCHMARKS.md), a slow facility a few.
+    public static let defaultDeadline: Double = 60
+    /// The largest answer accepted, by default, in bytes: 2.6 times the XL benchmark's largest answer (its caller's
+    /// `/account/groups`, 12.4 MB), a fifth of the 100 MB hostile answer it must refuse.
+    public static let defaultMaxResponseBytes = 32 * 1024 * 1024
+    /// The most same-origin redirects followed for one read.
+    public static let defaultMaxRedirects = 3
+
+    /// Seconds one request may take, from connecting to the last byte of the answer; silence and a byte every few
+    /// seconds count alike.
+    public var deadline: Double
+    /// The largest answer accepted, in bytes, checked while it arrives (and against `Content-Length` first). The
+    /// answers in flight at once may hold twice this together.
+    public var maxResponseBytes: Int
+    /// The most redirects followed for one read, each to the same scheme, host and port.
+    public var maxRedirects: Int
+
+    /// Creates limits; values below their minimum (0.1 s, 1 KiB, 0 redirects) are raised to it.
+    public init(
+        deadline: Double = TransportLimits.defaultDeadline,
+        maxResponseBytes: Int = TransportLimits.defaultMaxResponseBytes,
+        maxRedirects: Int = TransportLimits.defaultMaxRedirects
+    ) {
+        self.deadline = max(0.1, deadline)
+        self.maxResponseBytes = max(1024, maxResponseBytes)
+        self.maxRedirects = max(0, maxRedirects)
+    }
+
+    /// The defaults.
+    public static let `default` = TransportLimits()
 }
 
 /// Sends HTTP requests. One method, so a test can supply a complete fake in a few lines:
@@ -94,12 +154,19 @@ public protocol HTTPTransport: Sendable {
 }
 
 /// The live transport: `URLSession` (libcurl on Linux) with keep-alive and a bound on requests in flight.
+///
+/// Every request keeps ``TransportLimits``: a deadline from connecting to the last byte, a bound on the answer's size
+/// checked while it arrives, and redirects followed only to the same scheme, host and port, only for reads, at most
+/// a few times. The credentials a request carries are remembered for ``Redaction``.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
+    /// The bounds every request keeps.
+    public let limits: TransportLimits
     private let session: URLSession
+    private let exchanges: ExchangeTable
     private let limiter: ConcurrencyLimiter
 
-    /// Creates a transport allowing at most `maxConcurrent` requests in flight.
-    public init(maxConcurrent: Int = 8) {
+    /// Creates a transport allowing at most `maxConcurrent` requests in flight, each within `limits`.
+    public init(maxConcurrent: Int = 8, limits: TransportLimits = .default) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = max(1, maxConcurrent)
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
@@ -109,7 +176,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         // Without it FoundationNetworking parses every response header line for cookies it then drops
         // (about 1% of a refresh's CPU).
         configuration.httpCookieAcceptPolicy = .never
-        session = URLSession(configuration: configuration)
+        configuration.urlCredentialStorage = nil
+        self.limits = limits
+        let exchanges = ExchangeTable(limits: limits)
+        self.exchanges = exchanges
+        // A session delegate (not a completion handler): the body comes to `exchanges` piece by piece, so its size
+        // is checked as it arrives and FoundationNetworking keeps no copy; redirects are decided there too.
+        session = URLSession(configuration: configuration, delegate: exchanges, delegateQueue: nil)
         limiter = ConcurrencyLimiter(limit: max(1, maxConcurrent))
     }
 
@@ -117,41 +190,34 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await limiter.withPermit {
+            Redaction.remember(secretsOf: request)
+            let deadline = min(limits.deadline, request.timeout ?? limits.deadline)
             var urlRequest = URLRequest(url: request.url)
             urlRequest.httpMethod = request.method.rawValue
-            urlRequest.timeoutInterval = request.timeout
+            // FoundationNetworking's own timer restarts with every byte; it is only a backstop behind the deadline.
+            urlRequest.timeoutInterval = deadline + 5
             for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
             urlRequest.httpBody = request.body
-            let (data, response): (Data, URLResponse)
-            do {
-                // Unstructured, so a cancelled caller never cancels the URLSession task: on Linux, cancelling
-                // it while it completes deadlocks (the task-status lock against the session's queue).
-                let session = self.session, sent = urlRequest
-                (data, response) = try await Task { try await session.data(for: sent) }.value
-            } catch let error as URLError {
-                if error.code == .timedOut {
-                    throw TransportError.timedOut(method: request.method, url: request.url.redactedForLogs)
-                }
-                if Self.isCertificateFailure(error) {
-                    throw TransportError.untrustedServer(
-                        method: request.method, url: request.url.redactedForLogs, reason: error.localizedDescription)
-                }
-                throw TransportError.connectionFailed(
-                    method: request.method, url: request.url.redactedForLogs, reason: error.localizedDescription)
-            } catch {
-                throw TransportError.connectionFailed(
-                    method: request.method, url: request.url.redactedForLogs, reason: String(describing: error))
+            let outcome = await exchanges.run(session.dataTask(with: urlRequest), request: request, deadline: deadline)
+            switch outcome {
+            case .success(let response): return response
+            case .failure(let error): throw Self.transportError(error, request: request)
             }
-            guard let http = response as? HTTPURLResponse else {
-                throw TransportError.connectionFailed(
-                    method: request.method, url: request.url.redactedForLogs, reason: "not an HTTP response")
-            }
-            var headers: [String: String] = [:]
-            for (key, value) in http.allHeaderFields {
-                if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-            }
-            return HTTPResponse(status: http.statusCode, headers: headers, body: data)
         }
+    }
+
+    /// What a failure means, as a ``TransportError``.
+    static func transportError(_ error: any Error, request: HTTPRequest) -> TransportError {
+        let url = request.url.redactedForLogs
+        if let error = error as? TransportError { return error }
+        if let error = error as? URLError {
+            if error.code == .timedOut { return .timedOut(method: request.method, url: url) }
+            if isCertificateFailure(error) {
+                return .untrustedServer(method: request.method, url: url, reason: error.localizedDescription)
+            }
+            return .connectionFailed(method: request.method, url: url, reason: error.localizedDescription)
+        }
+        return .connectionFailed(method: request.method, url: url, reason: String(describing: error))
     }
 }
 

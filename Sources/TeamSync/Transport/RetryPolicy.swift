@@ -126,8 +126,9 @@ public struct RetryingSender: Sendable {
                 let failure = SFAPIError(
                     operation: operation, method: request.method, path: request.url.requestPath, status: nil,
                     detail: error.reasonForUsers, attempts: attempt)
-                // A write may have taken effect: the applier re-reads before deciding, never this loop.
-                guard attempt < policy.maxAttempts, !retriedLike.isMutating else { throw failure }
+                // A write may have taken effect: the applier re-reads before deciding, never this loop. A deadline, an
+                // oversized answer would only happen again.
+                guard error.isTransient, attempt < policy.maxAttempts, !retriedLike.isMutating else { throw failure }
                 delay = policy.backoff(afterAttempt: attempt, jitter: random())
                 if now() - start + delay > policy.maxTotal { throw failure }
             }
@@ -144,6 +145,30 @@ extension TransportError {
         case .connectionFailed(_, _, let reason): return reason
         case .mutationRefusedInDryRun: return "dry run refused to send it"
         case .untrustedServer(_, _, let reason): return "the server's certificate could not be verified (\(reason))"
+        case .deadlineExceeded(_, _, let seconds):
+            return "no complete answer within \(Self.seconds(seconds)), the request deadline (connect to last byte); "
+                + "if the facility is only slow, raise it with --request-timeout or request_timeout in the profile"
+        case .answerTooLarge(_, _, let limit, let together):
+            let passed =
+                together
+                ? "the answers arriving at once passed \(Self.bytes(2 * limit)) together (twice the bound on one answer), "
+                    + "so this one was cut off"
+                : "the answer passed \(Self.bytes(limit)), the bound on one answer, and was cut off"
+            return "\(passed); if the facility's answers are really that large, raise the bound with "
+                + "--max-response-bytes or max_response_bytes in the profile"
+        case .redirectRefused(_, _, let status, let location, let reason):
+            return "the answer was a redirect (\(status)) to \(location), which teamctl does not follow: \(reason); "
+                + "nothing was sent there. If the service moved, point the profile's URL at its new address"
         }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
+    static func bytes(_ value: Int) -> String {
+        let mib = Double(value) / 1_048_576
+        if mib >= 1 { return mib == mib.rounded() ? "\(Int(mib)) MiB" : String(format: "%.1f MiB", mib) }
+        return "\(value) bytes"
     }
 }

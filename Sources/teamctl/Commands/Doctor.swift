@@ -28,7 +28,8 @@ struct DoctorCommand: AsyncParsableCommand {
         let overrides = ConnectionOverrides(
             profile: connection.profile, apiURL: connection.apiURL, tokenURL: connection.tokenURL,
             clientId: connection.clientId, key: connection.key, cache: connection.cache,
-            concurrency: connection.concurrency)
+            concurrency: connection.concurrency, requestTimeout: connection.requestTimeout,
+            maxResponseBytes: connection.maxResponseBytes)
         let doctor = TeamSync.Doctor(
             environment: ProcessInfo.processInfo.environment, overrides: overrides, timeout: timeout)
         print("teamctl \(BuildInfo.versionLine)")

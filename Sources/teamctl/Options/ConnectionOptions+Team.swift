@@ -36,7 +36,9 @@ extension ConnectionOptions {
         var workflows: [String: TeamWorkflow] = [:]
         for facility in facilities {
             let settings = try ConnectionSettings.resolve(
-                overrides: ConnectionOverrides(profile: facility, cache: cache, concurrency: concurrency),
+                overrides: ConnectionOverrides(
+                    profile: facility, cache: cache, concurrency: concurrency, requestTimeout: requestTimeout,
+                    maxResponseBytes: maxResponseBytes),
                 environment: environment, config: config, configPath: configPath, manifestFacility: facility)
             let context = TeamctlContext(settings: settings, dryRun: dryRun)
             let opened: AccountCache

@@ -30,6 +30,18 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Let a team's 'people:' file lie outside the team manifest's folder (for a team file you trust).")
     var peopleOutside = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds one request may take, connect to last byte (env TEAMCTL_REQUEST_TIMEOUT; default 60).",
+            valueName: "seconds"))
+    var requestTimeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The largest answer accepted, e.g. 128MiB (env TEAMCTL_MAX_RESPONSE_BYTES; default 32MiB).",
+            valueName: "size"))
+    var maxResponseBytes: String?
+
     /// The resolved settings; `manifestFacility` is the `facility:` of the manifest in play, if any.
     func settings(manifestFacility: String? = nil) throws -> ConnectionSettings {
         let environment = ProcessInfo.processInfo.environment
@@ -37,7 +49,7 @@ struct ConnectionOptions: ParsableArguments {
         return try ConnectionSettings.resolve(
             overrides: ConnectionOverrides(
                 profile: profile, apiURL: apiURL, tokenURL: tokenURL, clientId: clientId, key: key, cache: cache,
-                concurrency: concurrency),
+                concurrency: concurrency, requestTimeout: requestTimeout, maxResponseBytes: maxResponseBytes),
             environment: environment, config: try TeamctlConfig.load(path: configPath), configPath: configPath,
             manifestFacility: manifestFacility)
     }

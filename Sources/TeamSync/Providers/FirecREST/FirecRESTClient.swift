@@ -139,14 +139,15 @@ public struct FirecRESTClient: Sendable {
             guard (200..<300).contains(response.status) else {
                 throw FirecRESTError(
                     operation: operation, method: .get, path: url.requestPath, status: response.status,
-                    detail: FirecRESTError.detail(fromBody: response.body), attempts: attempts)
+                    detail: FirecRESTError.detail(fromBody: response.body, request: request), attempts: attempts)
             }
             do {
                 return try JSONDecoder().decode(T.self, from: response.body)
             } catch {
                 throw FirecRESTError(
                     operation: operation, method: .get, path: url.requestPath, status: response.status,
-                    detail: "the answer is not what the API documents (\(Self.describe(error)))", attempts: attempts)
+                    detail: "the answer is not what the API documents (\(Redaction.clean(Self.describe(error))))",
+                    attempts: attempts)
             }
         }
     }

@@ -60,15 +60,11 @@ public struct FirecRESTError: Error, CustomStringConvertible, Sendable, Hashable
         }
     }
 
-    /// The message of an error body: FirecREST's `message`, Keycloak's `error_description`, or a `detail`.
-    static func detail(fromBody body: Data) -> String? {
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-            for key in ["message", "error_description", "detail", "error"] {
-                if let text = object[key] as? String, !text.isEmpty { return String(text.prefix(300)) }
-            }
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+    /// The message of an error body: FirecREST's `message`, Keycloak's `error_description`, or a `detail`; a short
+    /// excerpt, control characters escaped, without any secret of `request` or of the process (``HTTPFailure``).
+    static func detail(fromBody body: Data, request: HTTPRequest? = nil) -> String? {
+        HTTPFailure.excerpt(
+            of: body, request: request, messageKeys: ["message", "error_description", "detail", "error"])
     }
 }
 

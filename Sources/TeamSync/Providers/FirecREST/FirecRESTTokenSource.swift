@@ -133,7 +133,7 @@ public actor FirecRESTTokenSource: AccessTokenSource {
         guard (200..<300).contains(response.status) else {
             var error = FirecRESTError(
                 operation: operation, method: .post, path: tokenURL.requestPath, status: response.status,
-                detail: FirecRESTError.detail(fromBody: response.body), attempts: attempts)
+                detail: FirecRESTError.detail(fromBody: response.body, request: request), attempts: attempts)
             if response.status == 400 || response.status == 401 {
                 error.hint =
                     "CSCS's Keycloak refused client \(clientID): check 'client_id:' and the secret in \(secret.origin) "

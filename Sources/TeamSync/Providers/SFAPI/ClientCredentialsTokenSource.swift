@@ -101,7 +101,7 @@ public actor ClientCredentialsTokenSource: AccessTokenSource {
         guard (200..<300).contains(response.status) else {
             throw SFAPIError(
                 operation: operation, method: .post, path: tokenURL.requestPath, status: response.status,
-                detail: SFAPIError.detail(fromBody: response.body), attempts: attempts)
+                detail: SFAPIError.detail(fromBody: response.body, request: request), attempts: attempts)
         }
         guard let token = try? JSONDecoder().decode(TokenResponseBody.self, from: response.body) else {
             throw SFAPIError(

@@ -11,12 +11,13 @@ public struct SFAPIClient: Sendable {
     /// Where bearer tokens come from.
     public let tokens: any AccessTokenSource
     private let sender: RetryingSender
-    private let timeout: Double
+    /// Each request's deadline when it must be shorter than the transport's (a doctor's probe); nil: the transport's.
+    private let timeout: Double?
 
     /// Creates a client. `sleep` and `now` are injectable so retry tests run without waiting.
     public init(
         apiBaseURL: URL, transport: any HTTPTransport, tokens: any AccessTokenSource, retry: RetryPolicy = .default,
-        timeout: Double = 30,
+        timeout: Double? = nil,
         sleep: @escaping @Sendable (Double) async throws -> Void = RetryingSender.liveSleep,
         now: @escaping @Sendable () -> Double = RetryingSender.liveNow,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
@@ -164,7 +165,7 @@ public struct SFAPIClient: Sendable {
         } catch {
             throw SFAPIError(
                 operation: operation, method: method, path: url(path, query: []).requestPath, status: response.status,
-                detail: "the answer does not match the SFAPI v1.2 schema (\(Self.describe(error)))")
+                detail: "the answer does not match the SFAPI v1.2 schema (\(Redaction.clean(Self.describe(error))))")
         }
     }
 
@@ -208,7 +209,7 @@ public struct SFAPIClient: Sendable {
             }
             throw SFAPIError(
                 operation: operation, method: method, path: target.requestPath, status: response.status,
-                detail: SFAPIError.detail(fromBody: response.body), attempts: attempts)
+                detail: SFAPIError.detail(fromBody: response.body, request: request), attempts: attempts)
         }
     }
 

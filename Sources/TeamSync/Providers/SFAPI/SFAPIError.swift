@@ -62,23 +62,9 @@ public struct SFAPIError: Error, CustomStringConvertible, Sendable, Hashable {
     }
 
     /// Reads the facility's `detail` from a FastAPI-style error body: a string, or a list of
-    /// validation issues (`loc` and `msg`). OAuth error bodies (`error_description`) are read too.
-    public static func detail(fromBody body: Data) -> String? {
-        guard !body.isEmpty else { return nil }
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-            if let text = object["detail"] as? String { return text }
-            if let issues = object["detail"] as? [[String: Any]] {
-                let parts = issues.map { issue -> String in
-                    let loc = (issue["loc"] as? [Any])?.map { "\($0)" }.joined(separator: ".") ?? ""
-                    let msg = issue["msg"] as? String ?? "invalid"
-                    return loc.isEmpty ? msg : "\(loc): \(msg)"
-                }
-                return parts.joined(separator: "; ")
-            }
-            if let text = object["error_description"] as? String { return text }
-            if let text = object["error"] as? String { return text }
-        }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+    /// validation issues (`loc` and `msg`). OAuth error bodies (`error_description`) are read too. The text is a short
+    /// excerpt, control characters escaped, without any secret of `request` or of the process (``HTTPFailure``).
+    public static func detail(fromBody body: Data, request: HTTPRequest? = nil) -> String? {
+        HTTPFailure.excerpt(of: body, request: request, messageKeys: ["detail", "error_description", "error"])
     }
 }

@@ -620,18 +620,21 @@ public struct SlurmRESTChannel: SlurmAccounting {
         var renewed = false
         while true {
             headers["X-SLURM-USER-TOKEN"] = used
+            let request = HTTPRequest(method: method, url: url, headers: headers, body: data)
             let response: HTTPResponse
             do {
-                response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: data))
+                response = try await transport.send(request)
             } catch let error as TransportError {
                 switch error {
                 case .mutationRefusedInDryRun: throw error
-                case .timedOut, .connectionFailed, .untrustedServer:
+                case .timedOut, .connectionFailed, .untrustedServer, .deadlineExceeded, .answerTooLarge:
                     let maybe = method.isMutating && error.isAmbiguous ? "; it may or may not have taken effect" : ""
                     throw SlurmError(.unavailable, "\(action) to slurmrestd failed: \(error)\(maybe)")
+                case .redirectRefused:
+                    throw SlurmError(.failed, "\(action) to slurmrestd failed: \(error)")
                 }
             }
-            let answer = SlurmRESTResponse(response)
+            let answer = SlurmRESTResponse(response, request: request)
             if !renewed, !answer.succeeded,
                 answer.error(action: action, actor: userName, endpoint: "").kind == .authentication,
                 let fresh = try await token.renewed(replacing: used)

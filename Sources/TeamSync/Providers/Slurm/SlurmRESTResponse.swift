@@ -29,11 +29,17 @@ struct SlurmRESTResponse: Sendable {
     var text: String
     var errors: [SlurmRESTProblem]
     var warnings: [String]
+    /// The credentials of the request answered, never to be shown (``Redaction``).
+    var secrets: [String]
 
-    init(_ response: HTTPResponse) {
+    /// Reads an answer to `request` (whose credentials its words must never show). A failure's body larger than
+    /// ``Redaction/window`` is not parsed: its first bytes are shown.
+    init(_ response: HTTPResponse, request: HTTPRequest? = nil) {
         status = response.status
-        json = SlurmRESTJSON.decode(response.body)
-        text = json == nil ? String(decoding: response.body.prefix(300), as: UTF8.self) : ""
+        secrets = request.map { Array(Redaction.secrets(of: $0)) } ?? []
+        let failed = response.status >= 400
+        json = failed && response.body.count > Redaction.window ? nil : SlurmRESTJSON.decode(response.body)
+        text = json == nil ? Redaction.excerpt(of: response.body, secrets: secrets) ?? "" : ""
         errors = (json?["errors"]?.array ?? []).map { entry in
             SlurmRESTProblem(
                 number: entry["error_number"]?.integer.map { Int($0) }, error: entry["error"]?.string,
@@ -63,8 +69,11 @@ extension SlurmRESTResponse {
     /// `POST associations/ (alice in proj1)`; `actor` the X-SLURM-USER-NAME sent.
     func error(action: String, actor: String, endpoint: String) -> SlurmError {
         let numbers = errors.compactMap(\.number)
+        // Slurm's words are facility text: short, escaped, without a secret, however many errors it lists.
         let slurmWords =
-            errors.isEmpty ? (text.isEmpty ? "no details" : text) : errors.map(\.text).joined(separator: "; ")
+            errors.isEmpty
+            ? (text.isEmpty ? "no details" : text)
+            : Redaction.clean(errors.map(\.text).joined(separator: "; "), secrets: secrets)
         let said = "slurmrestd answered HTTP \(status) to \(action)"
 
         // Authentication: no or malformed header (401), a token slurmdbd refuses (24.11: 502 + 7000 "authentication
@@ -123,7 +132,7 @@ extension SlurmRESTResponse {
         if errors.isEmpty, !ignoredFields.isEmpty {
             return SlurmError(
                 .failed,
-                "\(said) but ignored part of the request (\(ignoredFields.joined(separator: "; "))); this teamctl "
+                "\(said) but ignored part of the request (\(Redaction.clean(ignoredFields.joined(separator: "; "), secrets: secrets))); this teamctl "
                     + "and the server disagree about the API version",
                 errorNumbers: numbers)
         }
