@@ -216,8 +216,11 @@ struct FirecRESTIntegrationTests {
             #expect(text.status == 0, "\(text.stderr)")
             let markdown = try await setup.teamctl(["plan", "-f", manifest, "--format", "markdown"])
             #expect(markdown.status == 0, "\(markdown.stderr)")
+            // The Markdown writes the `:` of `https://` out (`https\://`): the Where column also holds a username,
+            // and no facility text may form an autolink there.
+            #expect(text.stdout.contains("https://portal.cscs.ch"), "\(text.stdout)")
+            #expect(markdown.stdout.contains(#"https\://portal.cscs.ch"#), "\(markdown.stdout)")
             for output in [text.stdout, markdown.stdout] {
-                #expect(output.contains("https://portal.cscs.ch"), "\(output)")
                 #expect(!output.contains("account.cscs.ch"), "\(output)")
                 #expect(!output.contains("Deputy PI"), "\(output)")
             }

@@ -126,9 +126,13 @@ struct TerminalSafeError: Error, CustomStringConvertible {
     static func wrapping(_ error: any Error) -> any Error {
         switch error {
         case is ExitCode, is CleanExit, is ValidationError: return error
+        // ArgumentParser's own errors (`teamctl help plan` runs a help command that throws one to print the help)
+        // must reach `exit(withError:)` as they are.
+        case _ where String(reflecting: type(of: error)).hasPrefix("ArgumentParser."): return error
         default:
             let message = (error as? any LocalizedError)?.errorDescription ?? String(describing: error)
-            return TerminalSafeError(description: message.escapedForTerminalKeepingLines)
+            let escaped = message.escapedForTerminalKeepingLines
+            return escaped == message ? error : TerminalSafeError(description: escaped)
         }
     }
 }

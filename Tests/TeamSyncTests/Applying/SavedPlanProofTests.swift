@@ -191,7 +191,7 @@ struct SavedPlanProofTests {
     @Test func namesInMessagesAreEscaped() {
         #expect(NameText.quoted("rsato\nbchen") == #""rsato\nbchen""#)
         #expect(NameText.quoted("bchen ") == #""bchen ""#)
-        #expect(NameText.quoted("\u{1B}[2J") == #""\u{1b}[2J""#)
+        #expect(NameText.quoted("\u{1B}[2J") == #""\u{1B}[2J""#)
         #expect(NameText.quoted("b\u{0441}hen") == #""b\u{441}hen""#)
         #expect(NameText.plain("nersc/m1/g1/add") == "nersc/m1/g1/add")
         #expect(NameText.plain("x\ny") == #""x\ny""#)
