@@ -80,20 +80,7 @@ struct ExamplesValidateTests {
         process.arguments = ["-c", command]
         process.environment = environment
         process.currentDirectoryURL = TeamctlHarness.packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let (stdout, stderr) = await RefreshFixture.offThePool {
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (stdout, stderr)
-        }
-        return TeamctlRun(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try await ChildProcess.collect(process)
+        return TeamctlRun(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 }

@@ -536,25 +536,13 @@ struct HostileRun {
         var full = environment
         full["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         process.environment = full
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let killer = KillSwitch(process: process, after: limit)
-        let (stdout, stderr) = await RefreshFixture.offThePool {
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (stdout, stderr)
-        }
-        let killed = killer.disarm()
+        var killer: KillSwitch?
+        let run = try await ChildProcess.collect(process) { killer = KillSwitch(process: $0, after: limit) }
+        let killed = killer?.disarm() ?? false
         let peak = (try? String(contentsOfFile: timeFile, encoding: .utf8))?
             .split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         return HostileRun(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self), killed: killed, peakKB: measure ? peak : nil)
+            status: run.status, stdout: run.stdout, stderr: run.stderr, killed: killed, peakKB: measure ? peak : nil)
     }
 }
 

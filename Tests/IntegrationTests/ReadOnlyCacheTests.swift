@@ -62,21 +62,8 @@ struct ReadOnlyCacheTests {
         }
         process.environment = harness.environment()
         process.currentDirectoryURL = URL(fileURLWithPath: harness.directory)
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let (stdout, stderr) = await RefreshFixture.offThePool {
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (stdout, stderr)
-        }
-        return TeamctlRun(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try await ChildProcess.collect(process)
+        return TeamctlRun(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     static func cleanUp(_ harness: TeamctlHarness) async {

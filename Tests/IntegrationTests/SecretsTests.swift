@@ -317,12 +317,19 @@ enum ChildProcess {
         var full = environment
         full["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         process.environment = full
+        return try await collect(process)
+    }
+
+    /// Starts a configured `process` with stdin closed, reads both outputs to their end off the cooperative pool, and
+    /// waits for it; `started` runs once it is running (a kill switch, say).
+    static func collect(_ process: Process, started: (Process) -> Void = { _ in }) async throws -> Result {
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        started(process)
         let (stdout, stderr) = await RefreshFixture.offThePool {
             let stdout = out.fileHandleForReading.readDataToEndOfFile()
             let stderr = err.fileHandleForReading.readDataToEndOfFile()

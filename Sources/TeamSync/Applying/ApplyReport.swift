@@ -82,7 +82,7 @@ public struct ApplyReport: Sendable, Hashable {
     /// A plain summary for people: one line per change that needs attention, then a closing line.
     public func summaryText() -> String {
         if let refusal {
-            return "Nothing was changed: \(refusal)\n"
+            return "Nothing was changed: \(refusal.escapedForTerminal)\n"
         }
         var lines: [String] = []
         for result in results where result.outcome != .alreadyConfirmed {
@@ -94,9 +94,10 @@ public struct ApplyReport: Sendable, Hashable {
             case .notAttempted: mark = "skipped"
             case .wouldApply: mark = "would"
             }
+            // Ids, usernames and a facility's answer may hold anything: written out (see `escapedForTerminal`).
             var line = "  \(mark) \(result.change.id) \(result.change.usernames.joined(separator: ","))"
-                .trimmingTrailingSpaces()
-            if let detail = result.detail { line += ": \(detail)" }
+                .escapedForTerminal.trimmingTrailingSpaces()
+            if let detail = result.detail { line += ": \(detail.escapedForTerminal)" }
             lines.append(line)
         }
         let c = counts

@@ -270,7 +270,7 @@ public struct TeamApplyReport: Sendable {
 
     /// The outcome at each facility, one line each, then the total.
     public func summaryText() -> String {
-        if let refusal { return "Refused: \(refusal)" }
+        if let refusal { return "Refused: \(refusal.escapedForTerminal)" }
         var lines: [String] = []
         for facility in Set(reports.keys).union(failures.keys).sorted() {
             if let report = reports[facility] {
@@ -278,7 +278,7 @@ public struct TeamApplyReport: Sendable {
                 lines.append(report.summaryText())
             } else if let failure = failures[facility] {
                 lines.append("== \(facility) ==")
-                lines.append("Failed: \(failure)")
+                lines.append("Failed: \(String(describing: failure).escapedForTerminal)")
             }
         }
         let failedAt = Set(failures.keys).union(reports.filter { $0.value.failed }.keys).sorted()

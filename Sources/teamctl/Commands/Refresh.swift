@@ -52,7 +52,7 @@ struct RefreshCommand: AsyncParsableCommand {
         bar?.finish()
         let seconds = Date().timeIntervalSince(started)
         print(
-            "refreshed \(result.facility) as \(result.caller): \(result.summary) in "
+            "refreshed \(result.facility) as \(result.caller.escapedForTerminal): \(result.summary) in "
                 + "\(String(format: "%.1f", seconds)) s (snapshot \(result.snapshotID))")
     }
 
@@ -69,7 +69,7 @@ struct RefreshCommand: AsyncParsableCommand {
             switch results[facility] {
             case .success(let observed)?:
                 print(
-                    "refreshed \(facility) as \(observed.caller): snapshot \(observed.snapshotID), "
+                    "refreshed \(facility) as \(observed.caller.escapedForTerminal): snapshot \(observed.snapshotID), "
                         + "\(observed.projects.count) project(s), \(observed.groups.count) group(s)")
             case .failure(let error)?:
                 failed = true
