@@ -22,6 +22,34 @@ struct ExamplesValidateTests {
         return found.sorted()
     }
 
+    /// Every YAML file under examples/, named as `find` lists them (seeds and people files too), and every folder
+    /// of examples named as a folder: one command each, exit 0, each manifest and team checked, each seed passed
+    /// over with a warning, a folder's team checked as a team.
+    @Test func everyExampleFileOrFolderNamedAsItComesValidates() async throws {
+        let root = TeamctlHarness.packageRoot.path
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root + "/examples"))
+        var yaml: [String] = []
+        var folders: Set<String> = []
+        while let name = enumerator.nextObject() as? String {
+            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !name.contains("/.") else { continue }
+            let text = try String(contentsOfFile: root + "/examples/" + name, encoding: .utf8)
+            // Workflow files (GitHub, GitLab) are YAML but no teamctl file: leave them out as `find` by key would.
+            guard !text.contains("\njobs:"), !text.contains("\nstages:") else { continue }
+            yaml.append("examples/" + name)
+            folders.insert(URL(fileURLWithPath: "examples/" + name).deletingLastPathComponent().relativePath)
+        }
+        let manifests = try Self.exampleManifests()
+        let files = try await TeamctlHarness.runAlone(["validate"] + yaml.sorted(), cwd: root)
+        #expect(files.status == 0, "\(files.output)")
+        for file in manifests { #expect(files.stdout.contains("\(file): ok"), "\(file): \(files.output)") }
+        #expect(!files.stderr.contains("error:"), "\(files.stderr)")
+        #expect(files.stderr.contains("examples/facility.yaml: warning: skipped: this is a teamctl-emulator seed"))
+        let byFolder = try await TeamctlHarness.runAlone(["validate"] + folders.sorted(), cwd: root)
+        #expect(byFolder.status == 0, "\(byFolder.output)")
+        for file in manifests { #expect(byFolder.stdout.contains("\(file): ok"), "\(file): \(byFolder.output)") }
+        #expect(byFolder.stdout.contains("examples/multi/team.yaml: ok (team lumen"), "\(byFolder.output)")
+    }
+
     @Test func everyExampleManifestAndTeamValidatesInOneCommandWithoutAConfigFile() async throws {
         let files = try Self.exampleManifests()
         #expect(

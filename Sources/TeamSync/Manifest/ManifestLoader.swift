@@ -14,8 +14,13 @@ public enum ManifestLoader {
     ///
     /// - Returns: the manifests of the files without errors, and every diagnostic (errors and warnings) of all
     ///   files, in path order.
+    ///
+    /// - Parameter passingOverTeamsAndSeeds: for `teamctl validate`, which checks team manifests itself: a team
+    ///   manifest found in a directory is passed over without a word, and an emulator seed is passed over with a
+    ///   warning even when named directly (so `validate $(find examples -name '*.yaml')` checks what is a manifest).
     public static func validate(
-        paths: [String], today: CalendarDay, limits: ManifestLimits = .standard
+        paths: [String], today: CalendarDay, limits: ManifestLimits = .standard,
+        passingOverTeamsAndSeeds: Bool = false
     ) -> (manifests: [LoadedManifest], diagnostics: [Diagnostic]) {
         // What the paths expand to, in order: the files, and the paths' own problems (missing, empty) between.
         var order: [Expanded] = []
@@ -32,7 +37,9 @@ public enum ManifestLoader {
             order += problems.map(Expanded.problem)
         }
         let checked = ParallelMap.map(files) { file in
-            check(file.path, namedDirectly: file.namedDirectly, today: today, limits: limits)
+            check(
+                file.path, namedDirectly: file.namedDirectly, today: today, limits: limits,
+                passingOverTeamsAndSeeds: passingOverTeamsAndSeeds)
         }
         var diagnostics: [Diagnostic] = []
         var manifests: [LoadedManifest] = []
@@ -88,7 +95,8 @@ public enum ManifestLoader {
 
     /// Reads, parses and checks one file on its own.
     private static func check(
-        _ file: String, namedDirectly: Bool, today: CalendarDay, limits: ManifestLimits
+        _ file: String, namedDirectly: Bool, today: CalendarDay, limits: ManifestLimits,
+        passingOverTeamsAndSeeds: Bool = false
     ) -> (LoadedManifest?, [Diagnostic]) {
         let text: String
         switch ManifestFile.read(file, limits: limits) {
@@ -97,9 +105,9 @@ public enum ManifestLoader {
         }
         // A directory of examples may hold the emulator's seed beside the manifests; it is not a manifest, so
         // skip it (saying so) unless it was named directly.
-        if !namedDirectly, looksLikeEmulatorSeed(text) {
+        if !namedDirectly || passingOverTeamsAndSeeds, looksLikeEmulatorSeed(text) {
             let skipped = Diagnostic.warning(
-                "skipped: this is a teamctl-emulator seed (top-level 'users:' and no 'project:'), not a team manifest",
+                "skipped: this is a teamctl-emulator seed (top-level 'users:' or 'cscs:', and no 'project:'), not a team manifest",
                 file: file, line: 0, column: 0)
             return (nil, [skipped])
         }
@@ -114,6 +122,7 @@ public enum ManifestLoader {
             return (nil, ManifestParser.parsePeople(text, file: file, today: today, limits: limits).diagnostics)
         }
         if TeamLoader.isTeamManifest(text: text) {
+            if passingOverTeamsAndSeeds && !namedDirectly { return (nil, []) }
             let refused = Diagnostic.error(
                 "this is a team manifest of version 2 (one team across facilities); give it on its own",
                 file: file, line: 0, column: 0,
@@ -122,6 +131,15 @@ public enum ManifestLoader {
         }
         let outcome = ManifestParser.parse(text, file: file, today: today, limits: limits)
         return (outcome.loaded, outcome.diagnostics)
+    }
+
+    /// The team manifests (version 2) among the paths: those named directly, and those in the directories named
+    /// (not searched recursively, as everywhere), in path order.
+    public static func teamManifests(in paths: [String]) -> [String] {
+        var ignored: [Diagnostic] = []
+        return expand(paths, diagnostics: &ignored).filter {
+            InputFile.kind(of: $0) == .regular && TeamLoader.isTeamManifest(path: $0)
+        }
     }
 
     /// Like `validate`, but throws `ManifestError.invalid` when any error-severity diagnostic exists.
@@ -155,7 +173,8 @@ public enum ManifestLoader {
         while index != bytes.endIndex {
             let line = bytes[index...]
             if line.starts(with: "project:".utf8) || line.starts(with: "version:".utf8) { return false }
-            if line.starts(with: "users:".utf8) { hasUsers = true }
+            // SFAPI's part (`users:`) or CSCS's alone (`cscs:`, examples/cscs/emulator.yaml).
+            if line.starts(with: "users:".utf8) || line.starts(with: "cscs:".utf8) { hasUsers = true }
             guard let newline = line.firstIndex(of: UInt8(ascii: "\n")) else { break }
             index = bytes.index(after: newline)
         }

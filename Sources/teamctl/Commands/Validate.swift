@@ -38,14 +38,16 @@ struct ValidateCommand: ParsableCommand {
         let day = today ?? CalendarDay.today(at: Date())
         // A team manifest (version 2) is checked on its own with its people file, as plan takes it; the other paths
         // together, so two of them governing one project are caught.
-        let teams = paths.filter { Self.isRegularFile($0) && TeamLoader.isTeamManifest(path: $0) }
+        // Directories too: a folder holding a team, its people file and the emulator's seed checks as the team.
+        let teams = ManifestLoader.teamManifests(in: paths)
         let others = paths.filter { !teams.contains($0) }
         var diagnostics: [Diagnostic] = []
         var files: [ValidationReport.File] = []
         var summaries: [String] = []
         var failed = false
         if !others.isEmpty {
-            let (manifests, found) = ManifestLoader.validate(paths: others, today: day)
+            let (manifests, found) = ManifestLoader.validate(
+                paths: others, today: day, passingOverTeamsAndSeeds: true)
             diagnostics += found
             failed = found.contains { $0.severity == .error }
             for loaded in manifests {  // only files without errors are returned
@@ -97,12 +99,6 @@ struct ValidateCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }
         if failed { throw ExitCode(ExitStatus.failure) }
-    }
-
-    /// Whether `path` names a regular file (through links): only such a file is asked whether it is a team manifest.
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG)
     }
 }
 
