@@ -120,6 +120,19 @@ struct HostileTextCLITests {
         #expect(plan.stderr.contains("FIFO"), "\(plan.output)")
     }
 
+    @Test func aPlanFileThatIsAFIFOOrADeviceIsRefusedAtOnce() async throws {
+        let harness = try await TeamctlHarness.start(seedYAML: Self.seed, token: "tok-alice")
+        defer { Task { await harness.shutdown() } }
+        let fifo = harness.path("plan.json")
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let run = await Self.runWithDeadline(harness, ["apply", "plan.json", "--yes"], seconds: 60)
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.stderr.contains("FIFO"), "\(run.output)")
+        let device = await Self.runWithDeadline(harness, ["apply", "/dev/zero", "--yes"], seconds: 60)
+        #expect(device.status == 1, "\(device.output)")
+        #expect(device.stderr.contains("character device"), "\(device.output)")
+    }
+
     @Test func aTeamWhosePeopleFileLiesOutsideIsRefusedWithoutEchoingIt() async throws {
         let harness = try await TeamctlHarness.start(seedYAML: Self.seed, token: "tok-alice")
         defer { Task { await harness.shutdown() } }

@@ -52,9 +52,11 @@ struct ApplyCommand: AsyncParsableCommand {
         let check: SavedPlanCheck
         var proof: SavedPlanProof?
         if let planFile {
+            // Only a regular file, bounded: a FIFO or a device named as the plan is refused instead of hanging.
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: planFile)) } catch {
-                throw CLIError("cannot read the plan \(planFile): \(error.localizedDescription)")
+            switch InputFile.read(planFile, maxBytes: 1 << 30, what: "a plan file") {
+            case .success(let read): data = read
+            case .failure(let refusal): throw CLIError("cannot read the plan \(planFile): \(refusal)")
             }
             if TeamPlan.isTeamPlan(data) {
                 let teamPlan: TeamPlan
