@@ -87,35 +87,70 @@ public enum InputFile {
     private static func read(
         _ path: String, maxBytes: Int, what: String, sizeHint: String?, prefixOnly: Bool
     ) -> Result<Data, Refusal> {
-        func refuse(_ message: String, _ hint: String? = nil) -> Result<Data, Refusal> {
-            .failure(Refusal(message: message, hint: hint))
+        func refuse(_ message: String, _ hint: String? = nil) -> Refusal { Refusal(message: message, hint: hint) }
+        let tooBig = refuse(
+            "the file is larger than \(maxBytes) bytes, the most \(what) may be",
+            sizeHint ?? "check that this is the file you meant")
+        let read = readChecked(
+            path, maxBytes: maxBytes,
+            accept: { info -> Refusal? in
+                let kind = Kind(mode: info.st_mode)
+                guard kind == .regular else {
+                    return refuse(
+                        "the file is \(kind.words), not a regular file; teamctl reads only regular files",
+                        kind == .directory
+                            ? "name a file, not a folder" : "save the content to a regular file and name that instead")
+                }
+                return !prefixOnly && info.st_size > maxBytes ? tooBig : nil
+            },
+            failure: { failure -> Refusal in
+                switch failure {
+                case .notFound(let code): notFound(path, errno: code)
+                case .cannotOpen(let code):
+                    refuse(
+                        "cannot open the file for reading (\(String(cString: strerror(code))))",
+                        "check that it exists and that you may read it")
+                case .changed: refuse("the file changed while it was being opened", "run the command again")
+                case .cannotRead(let code): refuse("cannot read the file (\(String(cString: strerror(code))))")
+                }
+            })
+        guard case .success(let data) = read else { return read }
+        if data.count > maxBytes {
+            if prefixOnly { return .success(data.prefix(maxBytes)) }
+            return .failure(tooBig)
         }
-        let tooBig = Refusal(
-            message: "the file is larger than \(maxBytes) bytes, the most \(what) may be",
-            hint: sizeHint ?? "check that this is the file you meant")
+        return .success(data)
+    }
+
+    /// Why ``readChecked(_:maxBytes:accept:failure:)`` read nothing, below the words each caller gives it.
+    enum ReadFailure {
+        /// `stat` of the path failed with this `errno` (missing, a dangling link, a loop, no permission).
+        case notFound(errno: Int32)
+        /// `open` failed with this `errno`.
+        case cannotOpen(errno: Int32)
+        /// What was opened is not what was checked (another file, or no longer acceptable).
+        case changed
+        /// `read` failed with this `errno`.
+        case cannotRead(errno: Int32)
+    }
+
+    /// The one way teamctl reads a file it did not make: `accept` judges the path's `stat` before anything is opened
+    /// (so a FIFO or a device is never opened), the file is opened with `O_NONBLOCK` and must be the same file,
+    /// still accepted, by `fstat`, and at most `maxBytes + 1` bytes are read (more than `maxBytes` means the file
+    /// outgrew its bound while it was read; the caller says what that means).
+    static func readChecked<Failure: Error>(
+        _ path: String, maxBytes: Int, accept: (stat) -> Failure?, failure: (ReadFailure) -> Failure
+    ) -> Result<Data, Failure> {
         var checked = stat()
-        guard stat(path, &checked) == 0 else { return .failure(notFound(path, errno: errno)) }
-        let kind = Kind(mode: checked.st_mode)
-        guard kind == .regular else {
-            return refuse(
-                "the file is \(kind.words), not a regular file; teamctl reads only regular files",
-                kind == .directory
-                    ? "name a file, not a folder" : "save the content to a regular file and name that instead")
-        }
-        if !prefixOnly, checked.st_size > maxBytes { return .failure(tooBig) }
+        guard stat(path, &checked) == 0 else { return .failure(failure(.notFound(errno: errno))) }
+        if let refused = accept(checked) { return .failure(refused) }
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard descriptor >= 0 else {
-            return refuse(
-                "cannot open the file for reading (\(String(cString: strerror(errno))))",
-                "check that it exists and that you may read it")
-        }
+        guard descriptor >= 0 else { return .failure(failure(.cannotOpen(errno: errno))) }
         defer { close(descriptor) }
         var opened = stat()
-        guard fstat(descriptor, &opened) == 0, Kind(mode: opened.st_mode) == .regular,
-            opened.st_dev == checked.st_dev, opened.st_ino == checked.st_ino
-        else {
-            return refuse("the file changed while it was being opened", "run the command again")
-        }
+        guard fstat(descriptor, &opened) == 0, opened.st_dev == checked.st_dev, opened.st_ino == checked.st_ino
+        else { return .failure(failure(.changed)) }
+        if let refused = accept(opened) { return .failure(refused) }
         var data = Data()
         let chunk = 64 * 1024
         var buffer = [UInt8](repeating: 0, count: chunk)
@@ -124,14 +159,10 @@ public enum InputFile {
             let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return refuse("cannot read the file (\(String(cString: strerror(errno))))")
+                return .failure(failure(.cannotRead(errno: errno)))
             }
             if count == 0 { break }
             data.append(contentsOf: buffer[0..<count])
-        }
-        if data.count > maxBytes {
-            if prefixOnly { return .success(data.prefix(maxBytes)) }
-            return .failure(tooBig)
         }
         return .success(data)
     }

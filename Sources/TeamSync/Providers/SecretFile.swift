@@ -44,29 +44,20 @@ package enum SecretFile {
         return problem(info)
     }
 
-    /// The file's bytes, after the checks of ``check(_:)`` made on the descriptor that is then read.
+    /// The file's bytes, after the checks of ``check(_:)``, made again on the descriptor that is then read.
     package static func read(_ path: String) -> Result<Data, Problem> {
-        // Checked by path first, so a FIFO or a device is never even opened.
-        if let problem = check(path) { return .failure(problem) }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(missingProblem(path, code: errno)) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(.unreadable(reason: String(cString: strerror(errno)))) }
-        if let problem = problem(info) { return .failure(problem) }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = systemRead(fd, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.unreadable(reason: String(cString: strerror(errno))))
-            }
-            if count == 0 { break }
-            data.append(contentsOf: buffer[0..<count])
-            if data.count > maximumSize { return .failure(.tooLarge(bytes: Int64(data.count))) }
-        }
-        return .success(data)
+        // Checked by path first, so a FIFO or a device is never even opened (see `InputFile.readChecked`).
+        let read = InputFile.readChecked(
+            path, maxBytes: maximumSize, accept: problem,
+            failure: { failure -> Problem in
+                switch failure {
+                case .notFound(let code), .cannotOpen(let code): missingProblem(path, code: code)
+                case .changed: .unreadable(reason: "the file changed while it was being opened")
+                case .cannotRead(let code): .unreadable(reason: String(cString: strerror(code)))
+                }
+            })
+        if case .success(let data) = read, data.count > maximumSize { return .failure(.tooLarge(bytes: Int64(data.count))) }
+        return read
     }
 
     /// The problem with a file of this `stat`, if any.
@@ -137,13 +128,4 @@ package enum SecretFile {
             return "cannot read \(what) \(path): \(reason)"
         }
     }
-}
-
-/// `read(2)`, under a name the type's own `read` does not hide.
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        return Glibc.read(fd, buffer, count)
-    #else
-        return Darwin.read(fd, buffer, count)
-    #endif
 }
