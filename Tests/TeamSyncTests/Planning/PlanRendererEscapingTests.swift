@@ -1,5 +1,6 @@
 import AccountModels
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TeamSync
@@ -122,7 +123,7 @@ struct PlanRendererEscapingTests {
 
         // Outside the block (the manual-items table, where the names also appear), no syntax is live. Code spans
         // (the item ids) show their content as it is, so they are left out of the search.
-        for line in outside.map(Self.withoutCodeSpans) {
+        for line in outside.map(PlanMarkdown.withoutCodeSpans) {
             #expect(Self.liveLinkOrImage(in: line) == nil, "\(line)")
             #expect(!line.contains("<img"), "\(line)")
             #expect(!line.contains("http://127.0.0.2"), "an autolink in \(line)")
@@ -185,47 +186,6 @@ struct PlanRendererEscapingTests {
     static func liveLinkOrImage(in line: String) -> Range<String.Index>? {
         let pattern = #"(?<!\\)(?:\\\\)*\[[^\]]*(?<!\\)\]\("#
         return line.range(of: pattern, options: .regularExpression)
-    }
-
-    /// The line with every code span removed: a run of backticks up to the next run of the same length
-    /// (CommonMark 6.1); a run with no partner is kept as text.
-    static func withoutCodeSpans(_ line: String) -> String {
-        let characters = Array(line)
-        var out = ""
-        var index = 0
-        while index < characters.count {
-            guard characters[index] == "`", index == 0 || characters[index - 1] != "\\" else {
-                out.append(characters[index])
-                index += 1
-                continue
-            }
-            var end = index
-            while end < characters.count, characters[end] == "`" { end += 1 }
-            let run = end - index
-            var search = end
-            var closing: Int?
-            while search < characters.count {
-                if characters[search] == "`" {
-                    var stop = search
-                    while stop < characters.count, characters[stop] == "`" { stop += 1 }
-                    if stop - search == run {
-                        closing = stop
-                        break
-                    }
-                    search = stop
-                } else {
-                    search += 1
-                }
-            }
-            if let closing {
-                out += "<code>"
-                index = closing
-            } else {
-                out += String(characters[index..<end])
-                index = end
-            }
-        }
-        return out
     }
 
     /// The cells of a table row: split at `|` not escaped by a backslash.
