@@ -56,7 +56,9 @@ package enum SecretFile {
                 case .cannotRead(let code): .unreadable(reason: String(cString: strerror(code)))
                 }
             })
-        if case .success(let data) = read, data.count > maximumSize { return .failure(.tooLarge(bytes: Int64(data.count))) }
+        if case .success(let data) = read, data.count > maximumSize {
+            return .failure(.tooLarge(bytes: Int64(data.count)))
+        }
         return read
     }
 
