@@ -26,7 +26,7 @@ public enum Redaction {
     /// `text` redacted, control characters escaped, cut to `limit` characters (an ellipsis marks the cut) and trimmed.
     public static func clean(_ text: String, secrets: [String] = [], limit: Int = excerptLength) -> String {
         let redacted = redact(String(text.prefix(window)), secrets: secrets)
-        var escaped = escapeControlCharacters(redacted.trimmingCharacters(in: .whitespacesAndNewlines))
+        var escaped = redacted.trimmingCharacters(in: .whitespacesAndNewlines).escapedForTerminal
         if escaped.count > limit {
             escaped = String(escaped.prefix(limit))
             escaped = dropSecretPrefixAtEnd(escaped, secrets: secrets) + "..."
@@ -47,43 +47,20 @@ public enum Redaction {
         return result
     }
 
-    /// Control characters (C0, DEL, C1) and invisible direction overrides as `\n`, `\t`, `\u{1B}`...: facility
-    /// text can neither move the cursor nor forge a line of teamctl's output.
-    public static func escapeControlCharacters(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else {
-                out.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return out
-    }
-
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00..<0x20, 0x7F..<0xA0, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
-        }
-    }
-
     // MARK: Secrets teamctl holds
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var known: Set<String> = []
 
-    /// Header fields whose values are credentials.
-    static let credentialHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "cookie", "x-slurm-user-token", "x-auth-token", "x-api-key",
-    ]
+    /// Header fields whose values are credentials: these, and any whose name ends in `-token` (a back end's own
+    /// token header, e.g. `X-Auth-Token`), so no back end's header has to be listed here.
+    static let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "x-api-key"]
+
+    /// Whether a header field's value is a credential.
+    static func isCredentialHeader(_ name: String) -> Bool {
+        let name = name.lowercased()
+        return credentialHeaders.contains(name) || name.hasSuffix("-token")
+    }
     /// Form fields (in a request body) whose values are credentials.
     static let credentialFields: Set<String> = [
         "client_secret", "client_assertion", "password", "refresh_token", "access_token", "assertion", "token",
@@ -107,7 +84,7 @@ public enum Redaction {
     /// The credentials a request carries, with their percent-encoded forms.
     static func secrets(of request: HTTPRequest) -> Set<String> {
         var found: Set<String> = []
-        for (name, value) in request.headers where credentialHeaders.contains(name.lowercased()) {
+        for (name, value) in request.headers where isCredentialHeader(name) {
             found.formUnion(variants(of: value))
             if let space = value.firstIndex(of: " ") {
                 found.formUnion(variants(of: String(value[value.index(after: space)...])))
@@ -170,7 +147,7 @@ public enum Redaction {
     nonisolated(unsafe) private static let jwtShape = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/
     /// `client_secret=...`, `"access_token": "..."`, `Authorization: ...`: the name stays, the value goes.
     nonisolated(unsafe) private static let secretPair =
-        /(?i)(\b(?:authorization|x-slurm-user-token|client_secret|client_assertion|access_token|refresh_token|id_token|password|passwd|secret|api[_-]?key|token)\b)(["']?\s*[:=]\s*["']?)[^\s"'&,;}<>]{4,}/
+        /(?i)(\b(?:authorization|x-(?:[a-z-]*-)?token|client_secret|client_assertion|access_token|refresh_token|id_token|password|passwd|secret|api[_-]?key|token)\b)(["']?\s*[:=]\s*["']?)[^\s"'&,;}<>]{4,}/
     /// A long run of letters, digits and `+_=` (an opaque token, a key): 32 or more, with a digit in it (replaced only
     /// then). Not `/`, `.` or `-`, so paths, host names and UUIDs stay readable.
     nonisolated(unsafe) private static let opaqueRun = /[A-Za-z0-9+_=]{32,}/
