@@ -21,6 +21,11 @@ public enum ProviderFactory {
         return sfapi
     }
 
+    /// How a profile named `name` is written for each back end, for advice on a missing profile.
+    public static func profileExamples(name: String) -> String {
+        "'\(name): {}' for NERSC's SF API, or 'provider: slurm' or 'provider: firecrest' with their settings"
+    }
+
     /// What the facility of a profile's back end holds (`provider:` as the config file spells it). Slurm
     /// accounting keeps no Unix groups; CSCS's portal holds membership and roles; NERSC's Iris holds every aspect,
     /// whatever SFAPI can show or write of it.

@@ -27,8 +27,8 @@ extension TeamLoader {
                         "facility '\(name)' is not a profile in \(profilesSource)\(defined); checked without its "
                             + "back end's rules, and plan and apply will refuse it until it is one",
                         file: path, line: place.line, column: place.column,
-                        hint: "add it under 'profiles:' in \(profilesSource): '\(name): {}' for NERSC's SF API, or "
-                            + "'provider: slurm' or 'provider: firecrest' with their settings (see the README)"))
+                        hint: "add it under 'profiles:' in \(profilesSource): "
+                            + ProviderFactory.profileExamples(name: name) + " (see the README)"))
             }
         }
         let (team, diagnostics) = validate(
